@@ -1,0 +1,9 @@
+"""The warehouse tables, each declared once: names, Arrow types, nullability, meaning.
+
+Writing (`Table.to_arrow`), validation and the README's data dictionary
+(`python -m schemas`) all derive from these declarations.
+"""
+from schemas.table import Column, Table
+from schemas.tables import ARTICLES, FILES, PARAGRAPHS, REJECTS, RUNS, TABLES
+
+__all__ = ["Column", "Table", "ARTICLES", "FILES", "PARAGRAPHS", "REJECTS", "RUNS", "TABLES"]

@@ -1,0 +1,39 @@
+"""articles: one row per accepted raw article file."""
+from schemas._types import DAY, FLOAT32, INT32, INT64, STRING, STRINGS, TIMESTAMP
+from schemas.table import Column as C, Table
+
+ARTICLES = Table(
+    name="articles",
+    meaning="One row per raw file that became an article.",
+    partition="ingest_date",
+    key=("article_id",),
+    columns=(
+        C("article_id", STRING, False, "16 hex of sha256 of source_path: the row's key, stable across reruns and backfills"),
+        C("source_id", STRING, True, "the crawler's 16-hex id from the file name; not unique when a source re-delivers"),
+        C("source_path", STRING, False, "path relative to the raw root, '/'-separated"),
+        C("source_sha256", STRING, False, "sha256 of the raw file bytes"),
+        C("publisher", STRING, True, "last breadcrumb part, cleaned; null when the file has no breadcrumb"),
+        C("sections", STRINGS, False, "breadcrumb parts before the publisher"),
+        C("title", STRING, False, "cleaned headline"),
+        C("body", STRING, False, "cleaned paragraphs joined by a blank line"),
+        C("paragraph_count", INT32, False, "paragraphs in body"),
+        C("word_count", INT32, False, "words in body"),
+        C("char_count", INT32, False, "characters in body"),
+        C("language", STRING, True, "ISO 639-1 code of the body; null when detection is not confident"),
+        C("language_score", FLOAT32, True, "confidence of the language detector, 0 to 1"),
+        C("content_hash", STRING, False, "sha256 of the normalised title and body: equal text gives equal hash"),
+        C("duplicate_of", STRING, True, "article_id of the earliest article (ingest_date, then source_path) with the same content_hash, when this is not it"),
+        C("encoding", STRING, False, "encoding the raw bytes were decoded from"),
+        C("fixes", STRINGS, False, "what cleaning changed (crlf, nbsp, mojibake, html_tags, boilerplate, ...)"),
+        C("title_word_count", INT32, False, "words in title"),
+        C("mean_word_length", FLOAT32, False, "mean characters per word of body"),
+        C("non_alpha_ratio", FLOAT32, False, "share of the non-space characters of body that are not letters"),
+        C("boilerplate_lines_removed", INT32, False, "boilerplate lines cut from the start or end of the body"),
+        C("quality_flags", STRINGS, False, "quality signals, never filters (short_body, title_in_body, all_caps_title, mostly_non_text, ...)"),
+        C("size_bytes", INT64, False, "size of the raw file in bytes"),
+        C("run_id", STRING, False, "the run that wrote this row"),
+        C("processed_at", TIMESTAMP, False, "when this row was produced"),
+        C("pipeline_version", STRING, False, "newsetl package version and cleaning version that produced the row"),
+        C("ingest_date", DAY, False, "day folder under raw/, else the file's modification day (UTC)"),
+    ),
+)

@@ -1,0 +1,88 @@
+"""`Table` and `Column`: one declaration of a warehouse table, from which the
+Parquet schema and the validation of every frame written to it derive."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: pa.DataType
+    nullable: bool
+    meaning: str
+
+
+class SchemaViolation(ValueError):
+    """A frame does not fit its table's declaration (a bug in the pipeline, not bad input)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    meaning: str
+    partition: str  # Hive partition column: a date, not stored inside the files
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # columns that identify a row within the whole table
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def arrow_schema(self) -> pa.Schema:
+        """Schema of the whole table as readers see it, partition column included."""
+        return pa.schema([pa.field(c.name, c.type, nullable=c.nullable) for c in self.columns])
+
+    def file_schema(self) -> pa.Schema:
+        """Schema of one Parquet file: the partition column lives in the folder name only."""
+        schema = self.arrow_schema()
+        return schema.remove(schema.get_field_index(self.partition))
+
+    def to_arrow(self, frame: pd.DataFrame | pa.Table, *, with_partition: bool = True) -> pa.Table:
+        """Select, order and cast a frame to this table's schema; raise SchemaViolation if it does not fit."""
+        schema = self.arrow_schema() if with_partition else self.file_schema()
+        names = schema.names
+        if isinstance(frame, pd.DataFrame):
+            missing = [n for n in names if n not in frame.columns]
+            if missing:
+                raise SchemaViolation(f"{self.name}: missing columns {missing}")
+            data = pa.Table.from_pandas(frame[names], schema=schema, preserve_index=False, safe=True)
+        else:
+            missing = [n for n in names if n not in frame.column_names]
+            if missing:
+                raise SchemaViolation(f"{self.name}: missing columns {missing}")
+            data = frame.select(names).cast(schema, safe=True)
+        self.validate(data)
+        return data
+
+    def validate(self, data: pa.Table) -> None:
+        """Check nullability and key uniqueness of an Arrow table already cast to this schema."""
+        for column in self.columns:
+            if column.name not in data.column_names or column.nullable:
+                continue
+            nulls = data.column(column.name).null_count
+            if nulls:
+                raise SchemaViolation(f"{self.name}.{column.name}: {nulls} null value(s) in a non-null column")
+        key_columns = [k for k in self.key if k in data.column_names]
+        if key_columns and data.num_rows:
+            grouped = data.group_by(key_columns).aggregate([([], "count_all")])
+            doubled = pc.sum(pc.greater(grouped.column("count_all"), 1)).as_py() or 0
+            if doubled:
+                raise SchemaViolation(f"{self.name}: {doubled} key(s) {tuple(key_columns)} appear more than once")
+
+    def empty(self, *, with_partition: bool = True) -> pa.Table:
+        schema = self.arrow_schema() if with_partition else self.file_schema()
+        return schema.empty_table()
+
+    def markdown(self) -> str:
+        """The table's entry in the README's data dictionary."""
+        lines = [f"### {self.name}", "", self.meaning, "",
+                 "| column | type | null | meaning |", "|---|---|---|---|"]
+        for c in self.columns:
+            kind = f"{c.type} (partition)" if c.name == self.partition else str(c.type)
+            lines.append(f"| {c.name} | {kind} | {'yes' if c.nullable else 'no'} | {c.meaning} |")
+        return "\n".join(lines)
