@@ -16,6 +16,7 @@ REASONS: dict[str, str] = {
     "unsupported_type": "the file name is not *.txt or *.txt.gz",
     "corrupt_gzip": "a *.txt.gz file that does not decompress",
     "unreadable": "the file could not be read (permissions, I/O error, vanished)",
+    "link_outside_root": "a symbolic link pointing out of the raw root, which is never followed",
 }
 
 

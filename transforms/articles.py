@@ -1,0 +1,81 @@
+"""From raw file bytes to the rows of one batch: articles, their paragraphs, and rejects.
+
+Calls the per-document cleaner once per file; everything a file yields, or the
+reason it yields nothing, leaves as a row.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+
+from transforms.document import clean_article
+from transforms.identity import is_article_file, is_compressed, with_article_ids
+from transforms.rejects import Rejected
+
+
+@dataclass(frozen=True)
+class BatchRows:
+    articles: pd.DataFrame
+    paragraphs: pd.DataFrame
+    rejects: pd.DataFrame
+
+
+def build_articles(
+    files: pd.DataFrame,
+    *,
+    run_id: str,
+    processed_at: datetime,
+    pipeline_version: str,
+    max_bytes: int = 10_000_000,  # per file, after decompression: news articles are kilobytes
+) -> BatchRows:
+    """Clean every file of `files` (source_path, source_sha256, size_bytes, ingest_date, raw,
+    reject_reason, reject_detail) into article, paragraph and reject rows."""
+    files = with_article_ids(files)
+    cleaned: list[dict] = []
+    rejected: list[dict] = []
+    for row in files.itertuples(index=False):
+        name = row.source_path.rsplit("/", 1)[-1]
+        try:
+            if isinstance(row.reject_reason, str):  # the reader already gave up on this file
+                raise Rejected(row.reject_reason, row.reject_detail)
+            if not is_article_file(name):
+                raise Rejected(
+                    "unsupported_type",
+                    f"{row.source_path} is not a *.txt or *.txt.gz article file; "
+                    "move it out of the raw zone or rename it if it is an article.",
+                )
+            record = clean_article(row.raw, compressed=is_compressed(name), max_bytes=max_bytes)
+        except Rejected as reject:
+            rejected.append({"source_path": row.source_path, "reason": reject.reason, "detail": reject.detail})
+            continue
+        record["source_path"] = row.source_path
+        cleaned.append(record)
+
+    meta = {"run_id": run_id, "processed_at": processed_at, "pipeline_version": pipeline_version}
+    keys = files.drop(columns=["raw", "reject_reason", "reject_detail"]).set_index("source_path")
+
+    articles = pd.DataFrame(cleaned, columns=_article_columns(cleaned))
+    articles = articles.join(keys, on="source_path").assign(duplicate_of=None, **meta)
+    paragraphs = _paragraph_rows(articles)
+    articles = articles.drop(columns=["paragraphs"])
+
+    rejects = pd.DataFrame(rejected, columns=["source_path", "reason", "detail"])
+    rejects = rejects.join(keys[["source_sha256", "size_bytes", "ingest_date"]], on="source_path").assign(**meta)
+    return BatchRows(articles=articles, paragraphs=paragraphs, rejects=rejects)
+
+
+def _article_columns(cleaned: list[dict]) -> list[str] | None:
+    return None if cleaned else ["source_path", "paragraphs"]
+
+
+def _paragraph_rows(articles: pd.DataFrame) -> pd.DataFrame:
+    """One row per paragraph, numbered from 0 within its article."""
+    if articles.empty:
+        return pd.DataFrame(columns=["article_id", "position", "text", "word_count", "ingest_date"])
+    exploded = articles[["article_id", "ingest_date", "paragraphs"]].explode("paragraphs", ignore_index=True)
+    exploded = exploded.dropna(subset=["paragraphs"]).rename(columns={"paragraphs": "text"})
+    position = exploded.groupby("article_id", sort=False).cumcount()
+    word_count = exploded["text"].str.split().str.len()
+    return exploded.assign(position=position, word_count=word_count)
