@@ -1,0 +1,1 @@
+"""Prefect flows of newsetl: they sequence the steps and own all I/O."""

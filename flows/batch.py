@@ -1,0 +1,110 @@
+"""One batch of raw files: read, hash, transform, and stage the rows as Parquet.
+
+A plain function (no Prefect inside) so that it runs the same in a thread, a
+worker process or on a Dask worker; it gets a small job and returns a small summary.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from flows.rawzone import read_raw_file
+from schemas import ARTICLES, FILES, PARAGRAPHS, REJECTS, Table
+from transforms.articles import build_articles
+
+PLAN_FOLDER = "plan"
+
+
+@dataclass(frozen=True)
+class BatchJob:
+    raw: str
+    staging: str  # this run's staging folder
+    batch: int
+    run_id: str
+    pipeline_version: str
+    max_file_bytes: int
+
+
+def batch_plan_path(staging: str | Path, batch: int) -> Path:
+    return Path(staging) / PLAN_FOLDER / f"batch-{batch:05d}.parquet"
+
+
+def run_batch(job: BatchJob) -> dict:
+    """Process the files planned for one batch; stage their rows; return counts only."""
+    plan = pq.read_table(batch_plan_path(job.staging, job.batch)).to_pandas()
+    root = Path(job.raw)
+    processed_at = datetime.now(timezone.utc)
+
+    raw_files, touched = [], []
+    for row in plan.itertuples(index=False):
+        raw_file = read_raw_file(root, row.source_path, size_bytes=row.size_bytes,
+                                 link_outside=row.link_outside, max_file_bytes=job.max_file_bytes)
+        if raw_file.source_sha256 == row.previous_sha256 and raw_file.reject_reason != "unreadable":
+            touched.append(row.source_path)  # same bytes, new mtime: nothing to redo
+            continue
+        raw_files.append(raw_file)
+
+    files = pd.DataFrame([vars(f) for f in raw_files],
+                         columns=["source_path", "source_sha256", "raw", "reject_reason", "reject_detail"])
+    files = files.merge(plan[["source_path", "size_bytes", "modified_us", "ingest_date"]], on="source_path")
+    rows = build_articles(files.drop(columns=["modified_us"]), run_id=job.run_id, processed_at=processed_at,
+                          pipeline_version=job.pipeline_version, max_bytes=job.max_file_bytes)
+    manifest = _manifest_rows(files, rows.articles, rows.rejects, run_id=job.run_id, processed_at=processed_at)
+
+    staging = Path(job.staging)
+    for table, frame in ((ARTICLES, rows.articles), (PARAGRAPHS, rows.paragraphs),
+                         (REJECTS, rows.rejects), (FILES, manifest)):
+        _stage(table, frame, staging, job.batch)
+    if touched:
+        touched_rows = plan[plan["source_path"].isin(touched)][["source_path", "size_bytes", "modified_us"]]
+        (staging / "touched").mkdir(exist_ok=True)
+        pq.write_table(pa.Table.from_pandas(touched_rows, preserve_index=False),
+                       staging / "touched" / f"batch-{job.batch:05d}.parquet")
+    return {
+        "batch": job.batch,
+        "files": len(plan),
+        "processed": len(raw_files),
+        "touched": len(touched),
+        "articles": len(rows.articles),
+        "rejects": len(rows.rejects),
+        "reasons": dict(Counter(rows.rejects["reason"])),
+        "bytes": int(files["size_bytes"].sum()) if len(files) else 0,
+    }
+
+
+def _manifest_rows(files: pd.DataFrame, articles: pd.DataFrame, rejects: pd.DataFrame, *,
+                   run_id: str, processed_at: datetime) -> pd.DataFrame:
+    status = pd.concat([
+        pd.DataFrame({"source_path": articles["source_path"], "status": "article",
+                      "article_id": articles["article_id"], "reject_reason": None}),
+        pd.DataFrame({"source_path": rejects["source_path"], "status": "rejected",
+                      "article_id": None, "reject_reason": rejects["reason"]}),
+    ], ignore_index=True)
+    manifest = files[["source_path", "source_sha256", "size_bytes", "modified_us", "ingest_date"]].merge(
+        status, on="source_path", how="inner", validate="one_to_one")
+    return manifest.assign(
+        modified_at=pd.to_datetime(manifest["modified_us"], unit="us", utc=True),
+        run_id=run_id,
+        processed_at=processed_at,
+    )
+
+
+def _stage(table: Table, frame: pd.DataFrame, staging: Path, batch: int) -> None:
+    """Write this batch's rows of one table, one file per day, under staging/<table>/<day>/."""
+    if frame.empty:
+        return
+    data = table.to_arrow(frame)
+    days = data.column(table.partition).unique().to_pylist()
+    for day in days:
+        folder = staging / table.name / f"{table.partition}={day.isoformat()}"
+        folder.mkdir(parents=True, exist_ok=True)
+        mask = pc.equal(data.column(table.partition), pa.scalar(day, pa.date32()))
+        part = data.filter(mask).drop_columns([table.partition])
+        pq.write_table(part, folder / f"batch-{batch:05d}.parquet", compression="zstd")

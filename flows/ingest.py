@@ -1,0 +1,194 @@
+"""The `ingest` and `backfill` flows: plan -> process batches -> publish days -> record the run.
+
+Tasks get small arguments (a batch number, folder names) and return small
+summaries; rows travel through the run's staging folder, never through Prefect.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+import traceback
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
+from prefect.states import Failed
+
+from flows.batch import BatchJob, run_batch
+from flows.plan import MANIFEST_COLUMNS, plan_backfill, plan_ingest, write_plan
+from flows.publish import publish_run
+from flows.rawzone import scan_raw_zone
+from flows.settings import Settings, pipeline_version
+from flows.warehouse import Warehouse
+from schemas import FILES, RUNS
+
+log = logging.getLogger("newsetl.flow")
+PROGRESS_EVERY_SECONDS = 5.0
+
+
+class RunFailed(Exception):
+    """The run did not finish; nothing half-done was published. The message is one sentence."""
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    files_seen: int
+    files_planned: int
+    batches: int
+
+
+@task(name="plan", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def plan_task(settings: Settings, staging: str, start: date | None, end: date | None) -> PlanSummary:
+    """List raw/, compare with the manifest, and write the batch plan to staging."""
+    listing = scan_raw_zone(settings.raw)
+    manifest = Warehouse(settings.warehouse).read_table(FILES, columns=MANIFEST_COLUMNS).to_pandas()
+    if start is None:
+        plan = plan_ingest(listing, manifest)
+        seen = len(listing)
+    else:
+        plan = plan_backfill(listing, manifest, start, end)
+        seen = len(plan)
+    batches = write_plan(plan, Path(staging), batch_size=settings.batch_size)
+    _plan_extras(plan, Path(staging))
+    return PlanSummary(files_seen=seen, files_planned=len(plan), batches=batches)
+
+
+def _plan_extras(plan: pd.DataFrame, staging: Path) -> None:
+    """What publishing needs of the plan: each re-processed file's previous day and status."""
+    columns = ["source_path", "previous_ingest_date", "previous_status"]
+    plan[columns].to_parquet(staging / "replaced.parquet", index=False)
+
+
+@task(name="process-batch", retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def process_batch(job: BatchJob) -> dict:
+    """Read, transform and stage one batch of raw files."""
+    return run_batch(job)
+
+
+@task(name="publish", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def publish_task(settings: Settings, staging: str, rebuild_days: list[date]) -> dict:
+    """Swap every affected day of every table into the warehouse, the manifest last."""
+    replaced = pd.read_parquet(Path(staging) / "replaced.parquet")
+    result = publish_run(Warehouse(settings.warehouse), Path(staging), replaced, rebuild_days=frozenset(rebuild_days))
+    return {"days": result.days, "days_published": result.days_published, "duplicates": result.duplicates}
+
+
+@task(name="record-run", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def record_run_task(settings: Settings, run: dict) -> None:
+    """Append this run's row to the `runs` table (its day rewritten atomically)."""
+    warehouse = Warehouse(settings.warehouse)
+    staging = warehouse.new_staging(f"{run['run_id']}-runs")
+    try:
+        day = run["run_date"]
+        existing = warehouse.read_day(RUNS, day)
+        others = existing.filter(pc.invert(pc.equal(existing.column("run_id"), run["run_id"])))
+        row = RUNS.to_arrow(pd.DataFrame([run]), with_partition=False)
+        warehouse.publish_day(RUNS, day, pa.concat_tables([others, row]), staging=staging)
+    finally:
+        warehouse.drop_staging(staging)
+
+
+def run_pipeline(flow_name: str, settings: Settings, *, start: date | None = None, end: date | None = None) -> dict:
+    """The body shared by both flows; returns the run's summary (the `runs` row)."""
+    run_id = _current_run_id()
+    started = datetime.now(timezone.utc)
+    clock = time.monotonic()
+    warehouse = Warehouse(settings.warehouse)
+    parameters = settings.as_parameters() | ({"start": str(start), "end": str(end)} if start else {})
+    run = {"run_id": run_id, "flow": flow_name, "started_at": started, "run_date": started.date(),
+           "files_seen": 0, "files_processed": 0, "articles": 0, "rejects": 0, "duplicates": 0,
+           "days_published": 0, "parameters": json.dumps(parameters, sort_keys=True), "error": None,
+           "pipeline_version": pipeline_version()}
+    staging = warehouse.new_staging(run_id)
+    try:
+        debris = warehouse.clean_debris(keep={run_id})
+        if debris:
+            log.info("removed staging debris of %d earlier run(s): %s", len(debris), ", ".join(debris))
+        plan = plan_task(settings, str(staging), start, end)
+        run["files_seen"] = plan.files_seen
+        log.info("%s: %d raw files seen, %d to process in %d batch(es)", flow_name, plan.files_seen,
+                 plan.files_planned, plan.batches)
+        summaries = _process_batches(settings, staging, run_id, plan)
+        run["files_processed"] = sum(s["processed"] for s in summaries)
+        run["articles"] = sum(s["articles"] for s in summaries)
+        run["rejects"] = sum(s["rejects"] for s in summaries)
+        rebuild = _days(start, end) if start else []
+        published = publish_task(settings, str(staging), rebuild)
+        run["duplicates"] = published["duplicates"]
+        run["days_published"] = published["days_published"]
+        run["reasons"] = dict(sum((Counter(s["reasons"]) for s in summaries), Counter()))
+        run["days"] = published["days"]
+        run["status"] = "success"
+    except Exception as error:
+        run["status"] = "failed"
+        run["error"] = _one_sentence(error)
+        log.error("%s failed: %s", flow_name, run["error"])
+        log.debug("%s", traceback.format_exc())
+    finally:
+        warehouse.drop_staging(staging)
+        run["finished_at"] = datetime.now(timezone.utc)
+        run["seconds"] = round(time.monotonic() - clock, 3)
+    record_run_task(settings, {k: v for k, v in run.items() if k in RUNS.column_names})
+    if run["status"] != "success":
+        raise RunFailed(run["error"])
+    return run
+
+
+def _process_batches(settings: Settings, staging: Path, run_id: str, plan: PlanSummary) -> list[dict]:
+    jobs = [BatchJob(raw=settings.raw, staging=str(staging), batch=b, run_id=run_id,
+                     pipeline_version=pipeline_version(), max_file_bytes=settings.max_file_bytes)
+            for b in range(plan.batches)]
+    futures = [process_batch.submit(job) for job in jobs]
+    summaries, done_files, last_log, clock = [], 0, time.monotonic(), time.monotonic()
+    for future in as_completed(futures):
+        summary = future.result()  # a failed batch fails the run before anything is published
+        summaries.append(summary)
+        done_files += summary["files"]
+        if time.monotonic() - last_log >= PROGRESS_EVERY_SECONDS:
+            rate = done_files / max(time.monotonic() - clock, 1e-9)
+            log.info("processed %d/%d files (%.0f files/s)", done_files, plan.files_planned, rate)
+            last_log = time.monotonic()
+    return sorted(summaries, key=lambda s: s["batch"])
+
+
+def _days(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def _one_sentence(error: BaseException) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return text if isinstance(error, (RunFailed, OSError)) else f"{type(error).__name__}: {text}"
+
+
+def _current_run_id() -> str:
+    from prefect.runtime import flow_run
+    return str(flow_run.id or uuid.uuid4())
+
+
+@flow(name="ingest", validate_parameters=False)
+def ingest_flow(settings: Settings):
+    """Scheduled job: process raw files new or changed since the last run and publish their days."""
+    return _as_state(lambda: run_pipeline("ingest", settings))
+
+
+@flow(name="backfill", validate_parameters=False)
+def backfill_flow(settings: Settings, start: date, end: date):
+    """Rebuild every day in [start, end] from all of its raw files, replacing those days."""
+    return _as_state(lambda: run_pipeline("backfill", settings, start=start, end=end))
+
+
+def _as_state(body):
+    """An expected failure ends the flow run Failed with one sentence, not a logged traceback."""
+    try:
+        return body()
+    except RunFailed as failure:
+        return Failed(message=str(failure))

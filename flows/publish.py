@@ -1,0 +1,165 @@
+"""Publishing a run: merge the staged rows into the live days and swap each day in.
+
+For every affected day of every table the next version is: the live rows,
+minus the files this run re-processed (or every row, for a day being rebuilt),
+plus the staged rows; `duplicate_of` is then recomputed across all days, and
+a day whose flags move is rewritten too. Each day goes in through
+`Warehouse.publish_day`, the manifest (`files`) last.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from flows.warehouse import Warehouse
+from schemas import ARTICLES, FILES, PARAGRAPHS, REJECTS, Table
+from transforms.duplicates import flag_duplicates
+from transforms.identity import article_id_for
+
+log = logging.getLogger("newsetl.publish")
+DEDUPE_COLUMNS = ["article_id", "content_hash", "ingest_date", "source_path"]
+
+
+@dataclass
+class PublishResult:
+    days: dict[str, list[str]] = field(default_factory=dict)  # table -> days written or removed
+    duplicates: int = 0  # staged articles flagged as duplicates
+
+    @property
+    def days_published(self) -> int:
+        return sum(len(d) for d in self.days.values())
+
+
+def publish_run(warehouse: Warehouse, staging: Path, plan: pd.DataFrame, *,
+                rebuild_days: frozenset[date] = frozenset()) -> PublishResult:
+    """Swap in every day this run touched; `rebuild_days` are replaced by staged rows alone."""
+    touched = _read_staged_plain(staging / "touched")  # same bytes, new mtime: rows stay as they are
+    replaced = plan[plan["previous_ingest_date"].notna() & ~plan["source_path"].isin(touched["source_path"])]
+    replaced_paths = set(replaced["source_path"])
+    replaced_ids = {article_id_for(p) for p in replaced_paths}
+    removed_days = {
+        "articles": set(replaced.loc[replaced["previous_status"] == "article", "previous_ingest_date"]),
+        "rejects": set(replaced.loc[replaced["previous_status"] == "rejected", "previous_ingest_date"]),
+        "files": set(replaced["previous_ingest_date"]),
+    }
+    removed_days["paragraphs"] = removed_days["articles"]
+
+    duplicate_of, ripple_days, duplicates = _recompute_duplicates(warehouse, staging, replaced_paths, rebuild_days)
+
+    result = PublishResult(duplicates=duplicates)
+    for table in (ARTICLES, PARAGRAPHS, REJECTS, FILES):
+        staged_days = _staged_days(staging, table)
+        days = staged_days | removed_days[table.name] | (rebuild_days & set(warehouse.days(table)))
+        if table is ARTICLES:
+            days |= ripple_days
+        if table is FILES and not touched.empty:
+            days |= _touched_days(warehouse, touched)
+        written = []
+        for day in sorted(days):
+            if day in rebuild_days:
+                live = table.empty(with_partition=False)
+            else:
+                live = _drop_replaced(table, warehouse.read_day(table, day), replaced_paths, replaced_ids)
+            rows = pa.concat_tables([live, _read_staged_day(staging, table, day)])
+            if table is ARTICLES:
+                rows = _apply_duplicates(rows, duplicate_of)
+            if table is FILES and not touched.empty:
+                rows = _apply_touched(rows, touched)
+            rows = rows.sort_by([(k, "ascending") for k in table.key])
+            outcome = warehouse.publish_day(table, day, rows, staging=staging)
+            if outcome != "unchanged":
+                written.append(day.isoformat())
+        result.days[table.name] = written
+    return result
+
+
+def _recompute_duplicates(warehouse: Warehouse, staging: Path, replaced_paths: set[str],
+                          rebuild_days: frozenset[date]) -> tuple[dict[str, str | None], set[date], int]:
+    """duplicate_of for every article after this run, the live days whose flags change, and staged duplicates."""
+    live = warehouse.read_table(ARTICLES, columns=DEDUPE_COLUMNS + ["duplicate_of"]).to_pandas()
+    live = live[~live["source_path"].isin(replaced_paths) & ~live["ingest_date"].isin(rebuild_days)]
+    staged = _read_staged_table(staging, ARTICLES, DEDUPE_COLUMNS)
+    index = pd.concat([live[DEDUPE_COLUMNS], staged], ignore_index=True)
+    flags = flag_duplicates(index)
+    new_flags = dict(zip(index["article_id"], flags.where(flags.notna(), None)))
+
+    old = live["duplicate_of"].where(live["duplicate_of"].notna(), None)
+    new = live["article_id"].map(new_flags)
+    moved = (old.fillna("") != new.fillna("")).to_numpy()
+    ripple_days = set(live.loc[moved, "ingest_date"])
+    staged_duplicates = int(staged["article_id"].map(new_flags).notna().sum()) if len(staged) else 0
+    return new_flags, ripple_days, staged_duplicates
+
+
+def _apply_duplicates(rows: pa.Table, duplicate_of: dict[str, str | None]) -> pa.Table:
+    ids = rows.column("article_id").to_pylist()
+    flags = pa.array([duplicate_of.get(i) for i in ids], pa.string())
+    return rows.set_column(rows.schema.get_field_index("duplicate_of"), "duplicate_of", flags)
+
+
+def _drop_replaced(table: Table, rows: pa.Table, paths: set[str], ids: set[str]) -> pa.Table:
+    if not rows.num_rows or not paths:
+        return rows
+    if "source_path" in rows.column_names:
+        mask = pc.is_in(rows.column("source_path"), value_set=pa.array(sorted(paths), pa.string()))
+    else:
+        mask = pc.is_in(rows.column("article_id"), value_set=pa.array(sorted(ids), pa.string()))
+    return rows.filter(pc.invert(mask))
+
+
+def _staged_days(staging: Path, table: Table) -> set[date]:
+    folder = staging / table.name
+    if not folder.is_dir():
+        return set()
+    return {date.fromisoformat(p.name.split("=", 1)[1]) for p in folder.iterdir() if p.is_dir()}
+
+
+def _read_staged_day(staging: Path, table: Table, day: date) -> pa.Table:
+    folder = staging / table.name / f"{table.partition}={day.isoformat()}"
+    files = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+    schema = table.file_schema()
+    if not files:
+        return schema.empty_table()
+    return pa.concat_tables([pq.read_table(f, schema=schema) for f in files])
+
+
+def _read_staged_table(staging: Path, table: Table, columns: list[str]) -> pd.DataFrame:
+    folder = staging / table.name
+    schema = pa.schema([table.arrow_schema().field(c) for c in columns])
+    if not folder.is_dir():
+        return schema.empty_table().to_pandas()
+    dataset = ds.dataset(folder, format="parquet", schema=table.arrow_schema(),
+                         partitioning=ds.partitioning(pa.schema([pa.field(table.partition, pa.date32())]), flavor="hive"))
+    return dataset.to_table(columns=columns).to_pandas()
+
+
+def _read_staged_plain(folder: Path) -> pd.DataFrame:
+    files = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+    if not files:
+        return pd.DataFrame(columns=["source_path", "size_bytes", "modified_us"])
+    return pa.concat_tables([pq.read_table(f) for f in files]).to_pandas()
+
+
+def _touched_days(warehouse: Warehouse, touched: pd.DataFrame) -> set[date]:
+    manifest = warehouse.read_table(FILES, columns=["source_path", "ingest_date"]).to_pandas()
+    return set(manifest.loc[manifest["source_path"].isin(touched["source_path"]), "ingest_date"])
+
+
+def _apply_touched(rows: pa.Table, touched: pd.DataFrame) -> pa.Table:
+    """Files whose bytes did not change but whose mtime did: record the new mtime and size."""
+    frame = rows.to_pandas()
+    update = touched.set_index("source_path")
+    hit = frame["source_path"].isin(update.index)
+    if not hit.any():
+        return rows
+    frame.loc[hit, "size_bytes"] = frame.loc[hit, "source_path"].map(update["size_bytes"]).astype("int64")
+    frame.loc[hit, "modified_at"] = pd.to_datetime(frame.loc[hit, "source_path"].map(update["modified_us"]), unit="us", utc=True)
+    return FILES.to_arrow(frame, with_partition=False)

@@ -1,0 +1,27 @@
+"""Process-wide Prefect settings, applied before Prefect is imported.
+
+Keeps Prefect's home project-local, silences telemetry, and routes the
+`newsetl` loggers through Prefect so run logs reach the UI too.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_DEFAULTS = {
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_LOGGING_EXTRA_LOGGERS": "newsetl",
+    # Prefect's own chatter ("Created flow run ...") stays out of the way; ours stays at INFO.
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    # Results are small summaries; nothing needs persisting between runs.
+    "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
+}
+
+
+def configure_prefect_env(home: str | Path | None = None) -> None:
+    """Set Prefect's environment defaults without overriding what the user set."""
+    home = home or os.environ.get("PREFECT_HOME") or Path.cwd() / ".prefect"
+    os.environ.setdefault("PREFECT_HOME", str(home))
+    for name, value in _DEFAULTS.items():
+        os.environ.setdefault(name, value)

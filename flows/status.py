@@ -1,0 +1,78 @@
+"""`newsetl status`: what the warehouse holds and what raw/ still has for it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from flows.plan import MANIFEST_COLUMNS, pending_files, vanished_files
+from flows.rawzone import scan_raw_zone
+from flows.warehouse import Warehouse
+from schemas import FILES, RUNS, TABLES
+
+LAST_RUNS = 5
+
+
+@dataclass
+class WarehouseStatus:
+    warehouse: str
+    raw: str
+    day_counts: pd.DataFrame  # day x table row counts
+    last_runs: pd.DataFrame
+    pending: int | None  # None when raw/ is missing
+    vanished: int | None
+    notes: list[str] = field(default_factory=list)
+
+
+def warehouse_status(warehouse: str | Path, raw: str | Path) -> WarehouseStatus:
+    """Row counts per day and table, the last runs, and raw files pending or gone."""
+    store = Warehouse(Path(warehouse).resolve())
+    counts: dict[str, dict[str, int]] = {}
+    for name, table in TABLES.items():
+        if name == "runs":
+            continue
+        for day in store.days(table):
+            counts.setdefault(day.isoformat(), {})[name] = store.read_day(table, day, columns=[table.key[0]]).num_rows
+    day_counts = pd.DataFrame.from_dict(counts, orient="index").fillna(0).astype("int64").sort_index()
+    runs = store.read_table(RUNS).to_pandas()
+    last_runs = runs.sort_values("started_at").tail(LAST_RUNS) if len(runs) else runs
+
+    raw_root = Path(raw).resolve()
+    pending = vanished = None
+    notes = []
+    if raw_root.is_dir():
+        listing = scan_raw_zone(raw_root)
+        manifest = store.read_table(FILES, columns=MANIFEST_COLUMNS).to_pandas()
+        pending = len(pending_files(listing, manifest))
+        vanished = len(vanished_files(listing, manifest))
+    else:
+        notes.append(f"raw folder {raw_root} does not exist: pending files unknown")
+    return WarehouseStatus(str(store.root), str(raw_root), day_counts, last_runs, pending, vanished, notes)
+
+
+def render_status(status: WarehouseStatus) -> str:
+    lines = [f"warehouse: {status.warehouse}", f"raw:       {status.raw}", ""]
+    if status.day_counts.empty:
+        lines.append("no days published yet")
+    else:
+        lines.append("rows per day:")
+        lines.append(status.day_counts.rename_axis("day").to_string())
+    lines.append("")
+    if status.last_runs.empty:
+        lines.append("no runs recorded yet")
+    else:
+        lines.append(f"last {len(status.last_runs)} runs:")
+        view = status.last_runs[["run_id", "flow", "started_at", "status", "files_processed", "articles",
+                                 "rejects", "days_published", "seconds"]].copy()
+        view["started_at"] = view["started_at"].dt.strftime("%Y-%m-%d %H:%M:%S")
+        lines.append(view.to_string(index=False))
+        failed = status.last_runs[status.last_runs["status"] != "success"]
+        for row in failed.itertuples():
+            lines.append(f"  run {row.run_id} failed: {row.error}")
+    lines.append("")
+    if status.pending is not None:
+        lines.append(f"pending raw files (next ingest would process): {status.pending}")
+        lines.append(f"published files no longer in raw/ (a backfill of their day removes them): {status.vanished}")
+    lines.extend(status.notes)
+    return "\n".join(lines)

@@ -1,0 +1,236 @@
+"""The single writer of warehouse/: partition paths, staging, and the atomic swap of a day.
+
+Nothing else writes under warehouse/. A day's next version is built in
+`warehouse/.staging/<run>/publish/` (same filesystem, outside every table
+folder), fsynced, then exchanged with the live partition folder in one
+`renameat2(RENAME_EXCHANGE)`: a reader sees the old day or the new one.
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import logging
+import os
+import shutil
+import sys
+import uuid
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from schemas import TABLES, Table
+
+log = logging.getLogger("newsetl.warehouse")
+
+STAGING = ".staging"
+# Days bigger than this are split over several files; one file per day otherwise.
+MAX_ROWS_PER_FILE = 1_000_000
+ROW_GROUP_ROWS = 64_000
+
+_RENAME_NOREPLACE = 1
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+class Warehouse:
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+
+    # ---- paths -------------------------------------------------------------
+    def table_dir(self, table: Table | str) -> Path:
+        return self.root / _name(table)
+
+    def partition_dir(self, table: Table | str, day: date) -> Path:
+        table = TABLES[_name(table)]
+        return self.table_dir(table) / f"{table.partition}={day.isoformat()}"
+
+    @property
+    def staging_root(self) -> Path:
+        return self.root / STAGING
+
+    def new_staging(self, run_id: str) -> Path:
+        path = self.staging_root / run_id
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    # ---- reading -----------------------------------------------------------
+    def days(self, table: Table | str) -> list[date]:
+        """Days with a published partition, oldest first."""
+        table = TABLES[_name(table)]
+        prefix = f"{table.partition}="
+        folder = self.table_dir(table)
+        if not folder.is_dir():
+            return []
+        found = []
+        for entry in os.scandir(folder):
+            if entry.is_dir() and entry.name.startswith(prefix):
+                try:
+                    found.append(date.fromisoformat(entry.name[len(prefix):]))
+                except ValueError:
+                    continue
+        return sorted(found)
+
+    def read_day(self, table: Table | str, day: date, columns: list[str] | None = None) -> pa.Table:
+        """One published day, without its partition column (empty if the day does not exist)."""
+        table = TABLES[_name(table)]
+        folder = self.partition_dir(table, day)
+        files = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+        schema = table.file_schema()
+        if columns is not None:
+            schema = pa.schema([schema.field(c) for c in columns])
+        if not files:
+            return schema.empty_table()
+        parts = [pq.read_table(f, columns=schema.names, schema=schema) for f in files]
+        return pa.concat_tables(parts)
+
+    def read_table(self, table: Table | str, columns: list[str] | None = None) -> pa.Table:
+        """The whole table, partition column included as a date."""
+        table = TABLES[_name(table)]
+        schema = table.arrow_schema()
+        if columns is not None:
+            schema = pa.schema([schema.field(c) for c in columns])
+        folder = self.table_dir(table)
+        if not folder.is_dir() or not self.days(table):
+            return schema.empty_table()
+        dataset = ds.dataset(
+            folder,
+            format="parquet",
+            schema=table.arrow_schema(),
+            partitioning=ds.partitioning(pa.schema([pa.field(table.partition, pa.date32())]), flavor="hive"),
+            exclude_invalid_files=False,
+        )
+        return dataset.to_table(columns=schema.names).cast(schema)
+
+    # ---- writing -----------------------------------------------------------
+    def publish_day(self, table: Table | str, day: date, rows: pa.Table, *, staging: Path) -> str:
+        """Replace one day of one table with `rows` (file schema) atomically; no rows removes the day.
+
+        Returns what happened: "replaced", "created", "removed" or "unchanged" (nothing there, nothing to write).
+        """
+        table = TABLES[_name(table)]
+        live = self.partition_dir(table, day)
+        if rows.num_rows == 0:
+            if not live.exists():
+                return "unchanged"
+            self._retire(live, staging)
+            log.info("published %s %s: removed (no rows left)", table.name, day)
+            return "removed"
+        built = staging / "publish" / table.name / live.name
+        if built.exists():  # debris of an earlier attempt of this very run
+            shutil.rmtree(built)
+        built.mkdir(parents=True)
+        rows = table.to_arrow(rows, with_partition=False)
+        for number, start in enumerate(range(0, rows.num_rows, MAX_ROWS_PER_FILE)):
+            path = built / f"part-{number:05d}.parquet"
+            pq.write_table(rows.slice(start, MAX_ROWS_PER_FILE), path, compression="zstd",
+                           row_group_size=ROW_GROUP_ROWS, coerce_timestamps="us", allow_truncated_timestamps=False)
+            _fsync_file(path)
+        _fsync_dir(built)
+        live.parent.mkdir(parents=True, exist_ok=True)
+        if live.exists():
+            _exchange(built, live)
+            _fsync_dir(live.parent)
+            shutil.rmtree(built)  # now holds the old version
+            outcome = "replaced"
+        else:
+            _rename_noreplace(built, live)
+            _fsync_dir(live.parent)
+            outcome = "created"
+        log.info("published %s %s: %s, %d rows", table.name, day, outcome, rows.num_rows)
+        return outcome
+
+    def _retire(self, live: Path, staging: Path) -> None:
+        """Take a day out of its table in one rename, then delete it outside the table."""
+        graveyard = staging / "retired" / f"{live.parent.name}-{live.name}-{uuid.uuid4().hex[:8]}"
+        graveyard.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(live, graveyard)
+        _fsync_dir(live.parent)
+        shutil.rmtree(graveyard)
+
+    def drop_staging(self, staging: Path) -> None:
+        shutil.rmtree(staging, ignore_errors=True)
+
+    def clean_debris(self, *, keep: set[str] = frozenset()) -> list[str]:
+        """Remove staging folders left by killed runs (the caller holds the writer lock)."""
+        removed = []
+        if self.staging_root.is_dir():
+            for entry in os.scandir(self.staging_root):
+                if entry.name not in keep:
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                    removed.append(entry.name)
+        return removed
+
+
+def _name(table: Table | str) -> str:
+    return table if isinstance(table, str) else table.name
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    if sys.platform == "win32":  # directories cannot be opened for fsync there
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _renameat2():
+    if not sys.platform.startswith("linux"):
+        return None
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    function = getattr(libc, "renameat2", None)
+    if function is not None:
+        function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+        function.restype = ctypes.c_int
+    return function
+
+
+_RENAMEAT2 = _renameat2()
+
+
+def _call_renameat2(source: Path, target: Path, flags: int) -> bool:
+    """True when renameat2 did it; False when this system or filesystem lacks it."""
+    if _RENAMEAT2 is None:
+        return False
+    result = _RENAMEAT2(_AT_FDCWD, os.fsencode(source), _AT_FDCWD, os.fsencode(target), flags)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(target))
+
+
+def _exchange(built: Path, live: Path) -> None:
+    """Swap two folders atomically; elsewhere than Linux, fall back to two renames.
+
+    The fallback leaves a window of a few microseconds in which the day is
+    missing (never torn or doubled): readers may see the day absent, briefly.
+    """
+    if _call_renameat2(built, live, _RENAME_EXCHANGE):
+        return
+    aside = built.with_name(built.name + ".old")
+    os.rename(live, aside)
+    os.rename(built, live)
+    os.rename(aside, built)
+
+
+def _rename_noreplace(built: Path, live: Path) -> None:
+    if _call_renameat2(built, live, _RENAME_NOREPLACE):
+        return
+    if live.exists():
+        raise FileExistsError(errno.EEXIST, "partition appeared while publishing", str(live))
+    os.rename(built, live)
