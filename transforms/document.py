@@ -1,0 +1,122 @@
+"""One raw article file (bytes) -> one cleaned article record: the whole per-document cleaning.
+
+Called once per document by the ingest flow; raises `transforms.rejects.Rejected`
+when the bytes cannot be an article. Steps, in order: gunzip (optional) ->
+decode (decode.py) -> normalise text (normalise.py) -> breadcrumb, headline,
+paragraphs (structure.py) -> edge boilerplate (boilerplate.py) -> language
+(language.py) -> quality signals (quality.py) -> content hash.
+
+Fix codes (`fixes`, sorted, unique): what cleaning changed.
+  bom             a byte-order mark was removed (UTF-8/16/32 BOM, or U+FEFF opening the text)
+  nul_bytes       NUL bytes were removed from 8-bit text
+  invalid_bytes   bytes invalid in the detected encoding were decoded leniently
+                  (stray bytes in UTF-8 are read as cp1252; elsewhere they become U+FFFD)
+  mojibake        text decoded with the wrong codec was repaired (`â€œ` -> `“`)
+  html_tags       HTML tags were removed (block tags become paragraph breaks, `<br>` a line break)
+  html_entities   HTML entities were unescaped (`&amp;` -> `&`, `&#8217;` -> `’`)
+  crlf            CRLF / CR line endings became LF
+  line_breaks     VT, FF, U+2028, U+2029 became line / paragraph breaks
+  control_chars   C0/C1 control characters, DEL, lone surrogates or noncharacters were removed
+  zero_width      zero-width characters were removed (ZWSP, word joiner, inner U+FEFF, and
+                  ZWNJ/ZWJ that are not between two non-ASCII letters)
+  bidi_controls   invisible bidirectional marks and embeddings (LRM, RLM, ALM, U+202A-E, U+2066-9) were removed
+  soft_hyphen     soft hyphens (U+00AD) were removed
+  nbsp            non-breaking spaces became ASCII spaces
+  unicode_space   other Unicode spaces (U+2000-200A, U+202F, U+205F, U+3000, U+1680) became ASCII spaces
+  nfc             the text was not in Unicode NFC and was normalised
+  whitespace      tabs, runs of spaces, spaces at line ends or runs of blank lines were collapsed
+  hard_wrap       a headline or paragraph wrapped over several lines was rejoined
+  boilerplate     site furniture lines were removed at the start or end of the body
+"""
+from __future__ import annotations
+
+import hashlib
+
+from transforms.boilerplate import strip_boilerplate
+from transforms.decode import decode_bytes, decompress_gzip
+from transforms.language import detect_language
+from transforms.normalise import normalise_text
+from transforms.quality import quality_signals
+from transforms.rejects import Rejected
+from transforms.structure import join_lines, parse_article
+
+# Bump when the output of `clean_article` changes for some input.
+CLEANING_VERSION = "1.0.0"
+
+_ASCII_WHITESPACE = b" \t\r\n\x0b\x0c"
+
+
+def clean_article(
+    raw: bytes,
+    *,
+    compressed: bool = False,
+    max_bytes: int = 10_000_000,  # cap on (decompressed) bytes; over it -> Rejected("too_large", ...)
+) -> dict[str, object]:
+    """Decode, clean and parse one raw article file; raise transforms.rejects.Rejected when it cannot be an article."""
+    if compressed:
+        raw = decompress_gzip(raw, max_bytes=max_bytes)
+    elif len(raw) > max_bytes:
+        raise Rejected(
+            "too_large",
+            f"The file has {len(raw):,} bytes, more than the {max_bytes:,}-byte cap; "
+            "split it or raise the cap if it is a genuine article.",
+        )
+    if not raw.strip(_ASCII_WHITESPACE):
+        raise Rejected("empty", "The file has no bytes or only white space; re-fetch the article or delete the file.")
+    decoded = decode_bytes(raw)
+    normalised = normalise_text(decoded.text)
+    fixes = decoded.fixes | normalised.fixes
+    if not normalised.text:
+        raise Rejected("empty", "The file holds only white space or invisible characters; re-fetch the article.")
+    parts = parse_article(normalised.text)
+    body_blocks, boilerplate_lines = strip_boilerplate(parts.body_blocks)
+    if not body_blocks:
+        raise Rejected(
+            "no_body",
+            f"After the headline only {boilerplate_lines} boilerplate line(s) remain (sharing, copyright, ads); "
+            "check that the crawler captured the article text.",
+        )
+    if boilerplate_lines:
+        fixes.add("boilerplate")
+    if parts.title_wrapped or any(len(block) > 1 for block in body_blocks):
+        fixes.add("hard_wrap")
+    paragraphs = [join_lines(block) for block in body_blocks]
+    body = "\n\n".join(paragraphs)
+    language, language_score = detect_language(f"{parts.title}\n{body}")
+    quality = quality_signals(
+        title=parts.title,
+        body=body,
+        paragraph_count=len(paragraphs),
+        publisher=parts.publisher,
+        language=language,
+    )
+    return {
+        "encoding": decoded.encoding,
+        "publisher": parts.publisher,
+        "sections": parts.sections,
+        "title": parts.title,
+        "paragraphs": paragraphs,
+        "body": body,
+        "paragraph_count": len(paragraphs),
+        "word_count": quality["word_count"],
+        "char_count": len(body),
+        "language": language,
+        "language_score": language_score,
+        "content_hash": content_hash(parts.title, body),
+        "fixes": sorted(fixes),
+        "title_word_count": quality["title_word_count"],
+        "mean_word_length": quality["mean_word_length"],
+        "non_alpha_ratio": quality["non_alpha_ratio"],
+        "boilerplate_lines_removed": boilerplate_lines,
+        "quality_flags": quality["quality_flags"],
+    }
+
+
+def content_hash(title: str, body: str) -> str:
+    """sha256 of casefolded, whitespace-collapsed title + "\\n" + body: equal text, equal hash."""
+    normalised = f"{_comparable(title)}\n{_comparable(body)}"
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def _comparable(text: str) -> str:
+    return " ".join(text.casefold().split())

@@ -1,0 +1,243 @@
+"""Text-level normalisation of one decoded article: mojibake, markup, invisible characters, spaces.
+
+Second step of cleaning, after decoding and before structure parsing. Every
+step first asks a cheap compiled regex whether it has anything to do, so a
+clean article pays for a handful of searches only.
+"""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from typing import NamedTuple
+
+import ftfy
+
+# ---------------------------------------------------------------- mojibake
+# ftfy restricted to encoding repairs: everything that would rewrite legitimate
+# text (HTML unescaping, quote uncurling, ligatures, width, NFC, line breaks,
+# control removal) is off, because later steps own those and must record them.
+MOJIBAKE_FIXER = ftfy.TextFixerConfig(
+    unescape_html=False,
+    remove_terminal_escapes=False,
+    fix_encoding=True,
+    restore_byte_a0=True,
+    replace_lossy_sequences=True,
+    decode_inconsistent_utf8=True,
+    fix_c1_controls=True,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=False,
+    remove_control_chars=False,
+    normalization=None,
+    explain=False,
+)
+
+
+def _char_class(chars: set[str]) -> str:
+    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
+
+
+def _decoded_as(codec: str, first: int, last: int) -> set[str]:
+    return set(bytes(range(first, last + 1)).decode(codec, errors="ignore"))
+
+
+# The signatures of text decoded with the wrong codec: a UTF-8 lead byte followed
+# by a continuation byte as cp1252 / latin-1 render them (`â€œ`, `Ã©`, `Ø±`) or as
+# cp1251 does (`РџСЂ`), any C1 control (cp1252 text read as latin-1:
+# `\x93quoted\x94`), and `Â`/`Ã` before a space (a UTF-8 NBSP whose second byte
+# became a space). Clean text almost never matches, so ftfy, which costs about a
+# millisecond per article, only runs when this does. The pattern opens with one
+# character class so the regex engine can skip ahead quickly on clean text.
+_LEADS = _decoded_as("cp1252", 0xC2, 0xF4) | _decoded_as("latin-1", 0xC2, 0xF4) | _decoded_as("cp1251", 0xC2, 0xF4)
+_CONTINUATIONS = (
+    _decoded_as("cp1252", 0x80, 0xBF) | _decoded_as("latin-1", 0x80, 0xBF) | _decoded_as("cp1251", 0x80, 0xBF)
+)
+_MOJIBAKE_HINT = re.compile(
+    f"[{_char_class(_LEADS)[1:-1]}\x80-\x9f]"
+    f"(?:(?<=[\x80-\x9f])|(?<=[\u00c2\u00c3]) |{_char_class(_CONTINUATIONS)})"
+)
+
+
+def looks_like_mojibake(text: str) -> bool:
+    """Cheap pre-check: could ftfy's encoding repair change this text?"""
+    return _MOJIBAKE_HINT.search(text) is not None
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo text decoded with the wrong codec (`â€œsovereigntyâ€\\x9d` -> `“sovereignty”`)."""
+    if not looks_like_mojibake(text):
+        return text
+    return ftfy.fix_text(text, MOJIBAKE_FIXER)
+
+
+# ---------------------------------------------------------------- HTML remnants
+# Tags that separate blocks become paragraph breaks, `<br>` a line break,
+# every other known tag disappears. Only known tag names count, so prose such as
+# `a < b`, `x<y` or `<3` survives.
+_BLOCK_TAGS = (
+    "p|div|h[1-6]|li|ul|ol|dl|dt|dd|blockquote|section|article|header|footer|table|thead|tbody"
+    "|tfoot|tr|figure|figcaption|aside|nav|hr|pre|main|address|caption"
+)
+_INLINE_TAGS = (
+    "a|abbr|b|big|center|cite|code|del|dfn|em|font|i|iframe|img|ins|kbd|label|mark|meta|link"
+    "|noscript|picture|q|s|samp|small|source|span|strike|strong|sub|sup|td|th|time|tt|u|var"
+    "|video|audio|wbr|button|input|form|svg|path|html|head|body|title|o:p"
+)
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b[^<>]{0,2000}>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_BLOCK_TAG = re.compile(rf"</?(?:{_BLOCK_TAGS})(?:\s[^<>]{{0,2000}})?/?>", re.IGNORECASE)
+_LINE_BREAK_TAG = re.compile(r"</?br(?:\s[^<>]{0,2000})?/?>", re.IGNORECASE)
+_INLINE_TAG = re.compile(rf"</?(?:{_INLINE_TAGS})(?:\s[^<>]{{0,2000}})?/?>", re.IGNORECASE)
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_MARKUP_HINT = re.compile(r"<[/!A-Za-z]|&[#A-Za-z]")
+# Each unescaping round shortens the text; the cap only bounds adversarial
+# chains such as `&amp;amp;amp;...` (deeper ones stay partly escaped).
+MAX_UNESCAPE_ROUNDS = 10
+
+
+def strip_markup(text: str) -> tuple[str, set[str]]:
+    """Remove HTML tags and unescape entities left in the text; return the text and fix codes."""
+    fixes: set[str] = set()
+    if not _MARKUP_HINT.search(text):
+        return text, fixes
+    for _ in range(MAX_UNESCAPE_ROUNDS):
+        before = text
+        unescaped = _ENTITY.sub(_unescape_entity, text)
+        if unescaped != text:
+            fixes.add("html_entities")
+        stripped = _strip_tags(unescaped)
+        if stripped != unescaped:
+            fixes.add("html_tags")
+        text = stripped
+        if text == before:
+            break
+    return text, fixes
+
+
+def _unescape_entity(match: re.Match[str]) -> str:
+    return html.unescape(match.group(0))
+
+
+def _strip_tags(text: str) -> str:
+    if "<" not in text:
+        return text
+    text = _SCRIPT_OR_STYLE.sub(" ", text)
+    text = _COMMENT.sub(" ", text)
+    text = _BLOCK_TAG.sub("\n\n", text)
+    text = _LINE_BREAK_TAG.sub("\n", text)
+    return _INLINE_TAG.sub("", text)
+
+
+# ---------------------------------------------------------------- invisible characters and spaces
+def _code_points(*ranges: tuple[int, int]) -> list[str]:
+    return [chr(c) for first, last in ranges for c in range(first, last + 1)]
+
+
+# What each suspicious character becomes, and the fix code recorded when it is seen.
+_REPLACEMENTS: dict[str, tuple[str, str]] = {}
+for _char in _code_points((0x00, 0x08), (0x0E, 0x1F), (0x7F, 0x9F), (0xD800, 0xDFFF), (0xFFFE, 0xFFFF), (0x206A, 0x206F)):
+    _REPLACEMENTS[_char] = ("", "control_chars")
+for _char in _code_points((0x200B, 0x200B), (0x2060, 0x2064), (0xFEFF, 0xFEFF), (0x180E, 0x180E), (0xFFF9, 0xFFFB)):
+    _REPLACEMENTS[_char] = ("", "zero_width")
+for _char in _code_points((0x200E, 0x200F), (0x061C, 0x061C), (0x202A, 0x202E), (0x2066, 0x2069)):
+    _REPLACEMENTS[_char] = ("", "bidi_controls")
+_REPLACEMENTS["\u00ad"] = ("", "soft_hyphen")
+_REPLACEMENTS["\u00a0"] = (" ", "nbsp")
+for _char in _code_points((0x1680, 0x1680), (0x2000, 0x200A), (0x202F, 0x202F), (0x205F, 0x205F), (0x3000, 0x3000)):
+    _REPLACEMENTS[_char] = (" ", "unicode_space")
+_REPLACEMENTS["\t"] = (" ", "whitespace")
+for _char in ("\x0b", "\x0c", "\u2028"):
+    _REPLACEMENTS[_char] = ("\n", "line_breaks")
+_REPLACEMENTS["\u2029"] = ("\n\n", "line_breaks")
+del _char
+
+_REPLACEMENT = {char: replacement for char, (replacement, _) in _REPLACEMENTS.items()}
+_FIX_CODE = {char: code for char, (_, code) in _REPLACEMENTS.items()}
+_SUSPECT = re.compile(_char_class(set(_REPLACEMENTS)))
+
+
+def _replacement(match: re.Match[str]) -> str:
+    return _REPLACEMENT[match.group(0)]
+
+
+# ZWNJ and ZWJ shape Persian, Arabic, Indic scripts and emoji sequences: they are
+# kept between two non-ASCII, non-space characters and removed anywhere else
+# (next to Latin letters, spaces, line ends or each other they only hide words).
+_STRAY_JOINER = re.compile(
+    r"(?<![^\x00-\x7f\s\u200c\u200d])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f\s\u200c\u200d])"
+)
+_SPACE_RUN = re.compile(r" {2,}")
+_LINE_EDGE_SPACE = re.compile(r"^ +| +$", re.MULTILINE)
+_BLANK_LINE_RUN = re.compile(r"\n{3,}")
+
+
+def normalise_invisible(text: str) -> tuple[str, set[str]]:
+    """Remove control, zero-width and bidi characters, make every space an ASCII space, NFC."""
+    fixes: set[str] = set()
+    if text.startswith("\ufeff"):
+        text = text[1:]
+        fixes.add("bom")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        fixes.add("crlf")
+    if _SUSPECT.search(text):
+        fixes.update(_FIX_CODE[char] for char in set(_SUSPECT.findall(text)))
+        # A substitution per match: much cheaper than str.translate over a mostly clean text.
+        text = _SUSPECT.sub(_replacement, text)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+        fixes.add("nfc")
+    if "\u200c" in text or "\u200d" in text:
+        joined = _STRAY_JOINER.sub("", text)
+        if joined != text:
+            fixes.add("zero_width")
+            # Removing a joiner can bring a base letter and a combining mark together.
+            text = unicodedata.normalize("NFC", joined)
+    return text, fixes
+
+
+def collapse_whitespace(text: str) -> tuple[str, set[str]]:
+    """Collapse space runs, strip line ends, keep at most one blank line, trim the text."""
+    collapsed = text
+    # Cheap membership tests first: most lines of a clean article need nothing.
+    if "  " in collapsed:
+        collapsed = _SPACE_RUN.sub(" ", collapsed)
+    if " \n" in collapsed or "\n " in collapsed or collapsed[:1] == " " or collapsed[-1:] == " ":
+        collapsed = _LINE_EDGE_SPACE.sub("", collapsed)
+    if "\n\n\n" in collapsed:
+        collapsed = _BLANK_LINE_RUN.sub("\n\n", collapsed)
+    collapsed = collapsed.strip("\n")
+    return collapsed, ({"whitespace"} if collapsed != text.strip("\n") else set())
+
+
+class NormalisedText(NamedTuple):
+    """Normalised text and the sorted-later set of fix codes that produced it."""
+
+    text: str
+    fixes: set[str]
+
+
+# A later step can expose work for an earlier one (a removed zero-width space
+# joining `&am` and `p;`); one more pass then makes the result idempotent.
+MAX_PASSES = 3
+_NEEDS_ANOTHER_PASS = re.compile("|".join((_MOJIBAKE_HINT.pattern, _MARKUP_HINT.pattern)))
+
+
+def normalise_text(text: str) -> NormalisedText:
+    """Repair mojibake, strip markup and invisible characters, normalise spaces and newlines."""
+    fixes: set[str] = set()
+    for _ in range(MAX_PASSES):
+        before = text
+        repaired = repair_mojibake(text)
+        if repaired != text:
+            fixes.add("mojibake")
+        text, markup_fixes = strip_markup(repaired)
+        text, invisible_fixes = normalise_invisible(text)
+        text, space_fixes = collapse_whitespace(text)
+        fixes |= markup_fixes | invisible_fixes | space_fixes
+        if text == before or not _NEEDS_ANOTHER_PASS.search(text):
+            break
+    return NormalisedText(text, fixes)
