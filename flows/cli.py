@@ -63,12 +63,12 @@ def _run(args: argparse.Namespace) -> int:
         start, end = parse_day(args.start, option="--start"), parse_day(args.end, option="--end")
         check_day_range(start, end)
     clock = time.monotonic()
-    from flows.ingest import backfill_flow, ingest_flow  # imports Prefect: after the settings are checked
+    from flows.ingest import backfill_flow, ingest_flow, with_runner  # imports Prefect: after the settings are checked
 
     if args.command == "ingest":
-        state = ingest_flow(settings, return_state=True)
+        state = with_runner(ingest_flow, settings)(settings, return_state=True)
     else:
-        state = backfill_flow(settings, start, end, return_state=True)
+        state = with_runner(backfill_flow, settings)(settings, start, end, return_state=True)
     if not state.is_completed():
         print(f"newsetl {args.command}: failed: {state.message}", file=sys.stderr)
         return 1

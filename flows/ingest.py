@@ -27,6 +27,7 @@ from flows.batch import BatchJob, run_batch
 from flows.plan import MANIFEST_COLUMNS, plan_backfill, plan_ingest, write_plan
 from flows.publish import publish_run
 from flows.rawzone import scan_raw_zone
+from flows.runners import task_runner_for
 from flows.settings import Settings, pipeline_version
 from flows.warehouse import Warehouse
 from schemas import FILES, RUNS
@@ -184,6 +185,11 @@ def ingest_flow(settings: Settings):
 def backfill_flow(settings: Settings, start: date, end: date):
     """Rebuild every day in [start, end] from all of its raw files, replacing those days."""
     return _as_state(lambda: run_pipeline("backfill", settings, start=start, end=end))
+
+
+def with_runner(flow_object, settings: Settings):
+    """The flow with the task runner its settings ask for: batches in worker processes."""
+    return flow_object.with_options(task_runner=task_runner_for(settings))
 
 
 def _as_state(body):
