@@ -28,7 +28,7 @@ bench: setup
 	$(BIN)/python bench/run.py
 
 docs: setup
-	$(BIN)/python -m schemas > .schemas.md
+	$(BIN)/python -m schemas --write README.md
 
 clean:
 	rm -rf $(VENV) .prefect .pytest_cache .hypothesis

@@ -5,6 +5,7 @@ Every bad setting becomes one `SettingError` sentence for the user, never a trac
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import asdict, dataclass
 from datetime import date
 from importlib.metadata import PackageNotFoundError, version
@@ -77,7 +78,10 @@ def _check_writable(root: Path) -> None:
 
 
 def parse_day(text: str, *, option: str) -> date:
+    """A YYYY-MM-DD day; anything else (20200705, 2020-7-5, 2020-13-01) is a SettingError."""
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError(text)
         return date.fromisoformat(text)
     except (TypeError, ValueError):
         raise SettingError(f"{option} must be a date like 2020-07-05, not {text!r}.") from None

@@ -45,19 +45,21 @@ class Table:
     def to_arrow(self, frame: pd.DataFrame | pa.Table, *, with_partition: bool = True) -> pa.Table:
         """Select, order and cast a frame to this table's schema; raise SchemaViolation if it does not fit."""
         schema = self.arrow_schema() if with_partition else self.file_schema()
-        names = schema.names
-        if isinstance(frame, pd.DataFrame):
-            missing = [n for n in names if n not in frame.columns]
-            if missing:
-                raise SchemaViolation(f"{self.name}: missing columns {missing}")
-            data = pa.Table.from_pandas(frame[names], schema=schema, preserve_index=False, safe=True)
-        else:
-            missing = [n for n in names if n not in frame.column_names]
-            if missing:
-                raise SchemaViolation(f"{self.name}: missing columns {missing}")
-            data = frame.select(names).cast(schema, safe=True)
+        present = frame.columns if isinstance(frame, pd.DataFrame) else frame.column_names
+        missing = [n for n in schema.names if n not in present]
+        if missing:
+            raise SchemaViolation(f"{self.name}: missing columns {missing}")
+        # Cast with every field nullable first, so a null becomes our message rather than pyarrow's.
+        loose = pa.schema([field.with_nullable(True) for field in schema])
+        try:
+            if isinstance(frame, pd.DataFrame):
+                data = pa.Table.from_pandas(frame[schema.names], schema=loose, preserve_index=False, safe=True)
+            else:
+                data = frame.select(schema.names).cast(loose, safe=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as error:
+            raise SchemaViolation(f"{self.name}: {error}") from error
         self.validate(data)
-        return data
+        return data.cast(schema)
 
     def validate(self, data: pa.Table) -> None:
         """Check nullability and key uniqueness of an Arrow table already cast to this schema."""

@@ -245,3 +245,17 @@ def test_each_run_has_its_row(raw, warehouse):
     assert runs["flow"].tolist() == ["ingest", "backfill"]
     assert runs["status"].tolist() == ["success", "success"]
     assert runs["ok"].all()
+
+
+def test_the_shipped_raw_zone_ingests_as_documented(tmp_path):
+    shipped = Path(__file__).resolve().parents[2] / "raw"
+    warehouse = tmp_path / "warehouse"
+
+    run = run_ingest(shipped, warehouse)
+
+    assert (run["files_seen"], run["articles"], run["rejects"]) == (6, 5, 1)
+    rows = duck(warehouse, "articles", "select source_path, publisher, language, encoding from t order by 1")
+    assert rows["publisher"].tolist() == ["Baghdadpost", "Al-Monitor", "Le Monde", "The National", "El País"]
+    assert rows["language"].tolist() == ["en", "en", "fr", "en", "es"]
+    assert rows["encoding"].tolist()[3] == "cp1252"
+    assert duck(warehouse, "rejects", "select reason from t")["reason"].tolist() == ["no_body"]

@@ -1,0 +1,66 @@
+"""Planning: which raw files a run processes, decided in bulk against the manifest."""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from flows.plan import plan_backfill, plan_ingest, vanished_files
+
+
+@pytest.fixture(autouse=True)
+def _harness():
+    yield
+
+
+def _listing(*rows):
+    return pd.DataFrame(rows, columns=["source_path", "size_bytes", "modified_us", "ingest_date", "link_outside"])
+
+
+def _manifest(*rows):
+    frame = pd.DataFrame(rows, columns=["source_path", "source_sha256", "size_bytes", "modified_at", "ingest_date",
+                                        "status", "reject_reason"])
+    frame["modified_at"] = pd.to_datetime(frame["modified_at"], unit="us", utc=True)
+    return frame
+
+
+D5, D6 = date(2020, 7, 5), date(2020, 7, 6)
+LISTING = _listing(("a.txt", 10, 1_000, D5, False), ("b.txt", 20, 2_000, D5, False),
+                   ("c.txt", 30, 3_000, D6, False), ("d.txt", 40, 4_000, D6, False))
+MANIFEST = _manifest(("a.txt", "ha", 10, 1_000, D5, "article", None),   # unchanged
+                     ("b.txt", "hb", 21, 2_000, D5, "article", None),   # size changed
+                     ("c.txt", "hc", 30, 3_000, D6, "rejected", "unreadable"),  # retry
+                     ("z.txt", "hz", 1, 1, D6, "article", None))        # vanished
+
+
+def test_ingest_plans_new_changed_and_unreadable_files():
+    plan = plan_ingest(LISTING, MANIFEST)
+
+    assert plan["source_path"].tolist() == ["b.txt", "c.txt", "d.txt"]
+    assert plan.set_index("source_path").loc["b.txt", "previous_sha256"] == "hb"
+    assert pd.isna(plan.set_index("source_path").loc["d.txt", "previous_sha256"])
+
+
+def test_ingest_on_an_empty_warehouse_plans_everything():
+    assert len(plan_ingest(LISTING, _manifest())) == 4
+
+
+def test_backfill_plans_every_file_of_its_days_and_never_skips():
+    plan = plan_backfill(LISTING, MANIFEST, D5, D5)
+
+    assert plan["source_path"].tolist() == ["a.txt", "b.txt"]
+    assert plan["previous_sha256"].isna().all()
+    assert plan["previous_ingest_date"].tolist() == [D5, D5]
+
+
+def test_vanished_files_are_manifest_rows_without_a_raw_file():
+    assert vanished_files(LISTING, MANIFEST)["source_path"].tolist() == ["z.txt"]
+
+
+@pytest.mark.parametrize("text", ["20200705", "2020-7-5", "2020-13-01", "yesterday", ""])
+def test_days_must_be_written_yyyy_mm_dd(text):
+    from flows.settings import SettingError, parse_day
+
+    with pytest.raises(SettingError, match="must be a date like 2020-07-05"):
+        parse_day(text, option="--start")

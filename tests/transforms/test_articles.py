@@ -1,0 +1,56 @@
+"""The batch builder: every raw file leaves as an article row or a reject row."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pandas as pd
+
+from transforms.articles import build_articles
+
+ARTICLE = "World - Reuters\n\nA headline\n\nFirst paragraph here.\n\nSecond paragraph here.\n".encode()
+
+
+def _files(*rows):
+    return pd.DataFrame([{
+        "source_path": path, "source_sha256": "0" * 64, "size_bytes": len(raw or b""), "ingest_date": date(2020, 7, 5),
+        "raw": raw, "reject_reason": reason, "reject_detail": detail,
+    } for path, raw, reason, detail in rows])
+
+
+def _build(files):
+    return build_articles(files, run_id="run", processed_at=datetime(2020, 7, 5, tzinfo=timezone.utc),
+                          pipeline_version="test")
+
+
+def test_an_article_gives_one_row_and_its_paragraphs():
+    rows = _build(_files(("2020-07-05/001_00000000000000aa.txt", ARTICLE, None, None)))
+
+    article = rows.articles.iloc[0]
+    assert (article["publisher"], article["title"], article["source_id"]) == ("Reuters", "A headline", "00000000000000aa")
+    assert rows.paragraphs["position"].tolist() == [0, 1]
+    assert rows.paragraphs["text"].tolist() == ["First paragraph here.", "Second paragraph here."]
+    assert set(rows.paragraphs["article_id"]) == {article["article_id"]}
+    assert rows.rejects.empty
+
+
+def test_a_file_that_is_not_txt_is_an_unsupported_type_reject():
+    rows = _build(_files(("2020-07-05/photo.jpg", ARTICLE, None, None)))
+
+    reject = rows.rejects.iloc[0]
+    assert reject["reason"] == "unsupported_type"
+    assert "photo.jpg" in reject["detail"]
+    assert rows.articles.empty and rows.paragraphs.empty
+
+
+def test_a_reader_reject_passes_through_with_its_sentence():
+    rows = _build(_files(("2020-07-05/big.txt", None, "too_large", "It is too large; split it.")))
+
+    assert rows.rejects[["reason", "detail"]].values.tolist() == [["too_large", "It is too large; split it."]]
+
+
+def test_every_file_is_accounted_for_exactly_once():
+    rows = _build(_files(("a.txt", ARTICLE, None, None), ("b.txt", b"", None, None), ("c.pdf", b"%PDF", None, None)))
+
+    paths = sorted([*rows.articles["source_path"], *rows.rejects["source_path"]])
+    assert paths == ["a.txt", "b.txt", "c.pdf"]
+    assert dict(zip(rows.rejects["source_path"], rows.rejects["reason"])) == {"b.txt": "empty", "c.pdf": "unsupported_type"}
