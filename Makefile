@@ -7,7 +7,11 @@ export PREFECT_HOME := $(CURDIR)/.prefect
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: setup run test bench docs clean
+# The oldest Prefect the pins allow, tested in its own venv ("test both ends" of the range).
+OLDEST_VENV := .venv-oldest
+OLDEST_PINS := prefect==3.8.8
+
+.PHONY: setup run test test-oldest bench docs clean
 
 setup: $(STAMP)
 
@@ -24,6 +28,15 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest
 
+test-oldest: $(OLDEST_VENV)/.installed
+	$(OLDEST_VENV)/bin/python -m pytest
+
+$(OLDEST_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(OLDEST_VENV)
+	$(OLDEST_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(OLDEST_VENV)/bin/python -m pip install --quiet -e '.[test]' '$(OLDEST_PINS)'
+	touch $@
+
 bench: setup
 	$(BIN)/python bench/run.py
 
@@ -31,4 +44,4 @@ docs: setup
 	$(BIN)/python -m schemas --write README.md
 
 clean:
-	rm -rf $(VENV) .prefect .pytest_cache .hypothesis
+	rm -rf $(VENV) $(OLDEST_VENV) .prefect .pytest_cache .hypothesis
