@@ -41,7 +41,7 @@ HTML_RATE = 0.04  # <p>..</p>, <br/>, &amp; &quot; &#39; remnants
 BOILERPLATE_RATE = 0.12  # 1-3 trailing lines such as "Share this article"
 HARD_WRAP_RATE = 0.15  # paragraphs hard-wrapped at ~72 columns
 WS_SEPARATOR_RATE = 0.04  # paragraph breaks that hold spaces/tabs, not empty lines
-TYPOGRAPHIC_QUOTES_RATE = 0.6  # ’ “ ” instead of ' " (what mojibake then mangles)
+TYPOGRAPHIC_QUOTES_RATE = 0.6  # English articles with ’ instead of ' (what mojibake then mangles)
 # Encoding of the final bytes (per article; cp1252 only where the text fits it):
 ENCODING_SHARES = {"utf-8": 0.925, "utf-8-sig": 0.02, "utf-16": 0.01, "cp1252": 0.025, "mojibake": 0.02}
 PARAGRAPHS = (3, 15)  # inclusive range of body paragraphs
