@@ -37,8 +37,10 @@ $(OLDEST_VENV)/.installed: pyproject.toml
 	$(OLDEST_VENV)/bin/python -m pip install --quiet -e '.[test]' '$(OLDEST_PINS)'
 	touch $@
 
+# `make bench BENCH_N=400000` for the memory-flatness check; results in bench/out/.
+BENCH_N ?= 100000
 bench: setup
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py --articles $(BENCH_N) --days 10 --seed 1 --backfill
 
 docs: setup
 	$(BIN)/python -m schemas --write README.md
