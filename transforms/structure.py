@@ -24,7 +24,9 @@ from transforms.boilerplate import is_boilerplate
 from transforms.rejects import Rejected
 
 _BLOCK_BREAK = re.compile(r"\n\n+")
-_BREADCRUMB_SEPARATOR = re.compile(r"\s+[-\u2013\u2014|]\s+")
+# The white space after a separator is only looked at, so `News - | X` splits twice (and has an empty part).
+_BREADCRUMB_SEPARATOR = re.compile(r"\s+[-\u2013\u2014|](?=\s)")
+_SEPARATOR_CHARS = "-\u2013\u2014|"
 # A line ending with a letter and a hyphen, continued by a lowercase letter, was
 # wrapped inside a hyphenated word (`Iranian-\nbacked`): join without a space.
 _HYPHEN_WRAP = re.compile(r"(?<=\w-)\n(?=[^\W\d_])")
@@ -70,7 +72,10 @@ def parse_breadcrumb(
     parts = [part.strip() for part in _BREADCRUMB_SEPARATOR.split(line)]
     if not 1 <= len(parts) <= max_breadcrumb_parts:
         return None
-    if any(not part or len(part.split()) > max_part_words for part in parts):
+    if any(
+        not part or part[0] in _SEPARATOR_CHARS or part[-1] in _SEPARATOR_CHARS or len(part.split()) > max_part_words
+        for part in parts
+    ):
         return None
     return parts
 
