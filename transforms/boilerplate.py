@@ -28,7 +28,8 @@ BOILERPLATE_PATTERNS: tuple[re.Pattern[str], ...] = (
     # Ads
     re.compile(r"(?:advertisement|advertising|sponsored(?: content)?|ad|scroll to continue(?: with content)?)[.!]?", _FLAGS),
     # Rights
-    re.compile(r"(?:\u00a9|\(c\)|copyright\s*(?:\u00a9|\(c\))?\s*(?:\d{4}|by\b)).{0,200}", _FLAGS),
+    # `(c)` also numbers list items, so it needs a year; the © sign alone is unambiguous.
+    re.compile(r"(?:\u00a9|\(c\)\s*\d{4}|copyright\s*(?:\u00a9|\(c\))?\s*(?:\d{4}|by\b)).{0,200}", _FLAGS),
     re.compile(r".{0,160}\ball rights reserved\.?", _FLAGS),
     # Newsletters and subscriptions
     re.compile(r"(?:sign up|subscribe)(?: now| today| here)?(?: (?:for|to) .{0,80})?[.!]?", _FLAGS),

@@ -42,6 +42,7 @@ ARTICLE_LINES = [
     "Follow-up talks are expected next week.",
     "Advertisements for the product ran for weeks.",
     "Subscribers were told on Friday.",
+    "(c) the third option is to wait for the courts.",
     "The Prime Minister is Mustafa Kadhimi, a former activist and intelligence chief.",
 ]
 
