@@ -70,6 +70,7 @@ def clean_article(
         raise Rejected("empty", "The file holds only white space or invisible characters; re-fetch the article.")
     parts = parse_article(normalised.text)
     body_blocks, boilerplate_lines = strip_boilerplate(parts.body_blocks)
+    boilerplate_lines += parts.boilerplate_lines
     if not body_blocks:
         raise Rejected(
             "no_body",

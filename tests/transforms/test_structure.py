@@ -130,3 +130,24 @@ def test_empty_text_is_empty():
 
 def test_part_opening_with_a_separator_is_not_a_breadcrumb():
     assert parse_breadcrumb("- Iraq News - Baghdadpost") is None
+
+
+def test_boilerplate_between_breadcrumb_and_headline_is_skipped_and_counted():
+    parts = _parse(f"Iraq News - Baghdadpost\n\nAdvertisement\n\nA headline\n\n{BODY}")
+    assert (parts.publisher, parts.title, parts.boilerplate_lines) == ("Baghdadpost", "A headline", 1)
+
+
+def test_boilerplate_above_everything_is_skipped_and_counted():
+    parts = _parse(f"Share this article\n\nA headline\n\n{BODY}")
+    assert (parts.publisher, parts.title, parts.boilerplate_lines) == (None, "A headline", 1)
+
+
+def test_single_part_breadcrumb_longer_than_a_publisher_name_is_the_headline():
+    parts = _parse(f"Militias push their gains today\n\nA standfirst without a period\n\n{BODY}")
+    assert (parts.publisher, parts.title) == (None, "Militias push their gains today")
+
+
+def test_only_boilerplate_is_no_title():
+    with pytest.raises(Rejected) as caught:
+        _parse("Share this article\n\nAdvertisement")
+    assert caught.value.reason == "no_title"
