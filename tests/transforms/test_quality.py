@@ -40,7 +40,7 @@ def test_short_body_flag():
 
 
 def test_title_in_body_flag():
-    assert "title_in_body" in _flags(body="A CALM   headline\n\n" + LONG_BODY)
+    assert "title_in_body" in _flags(body="A CALM headline\n\n" + LONG_BODY)
 
 
 def test_all_caps_title_flag():
