@@ -2,16 +2,7 @@
 
 Last step of cleaning. Nothing here rejects a document; flags only describe it.
 
-Quality flags (sorted in the output):
-  short_body           the body has fewer than `min_body_words` (50) words
-  title_in_body        the title reappears in the body (casefolded)
-  all_caps_title       the title has at least two words and no lowercase letter
-  long_title           the title has more than `max_title_words` (25) words
-  mostly_non_text      more than half of the body's non-space characters are not letters
-  no_publisher         no breadcrumb, so publisher is null
-  no_language          language identification was not confident (or the text was too short)
-  replacement_chars    the body contains U+FFFD: some characters were lost before or while decoding
-  single_paragraph     the body is one paragraph (paragraph breaks may have been lost upstream)
+Quality flags (sorted in the output) are listed with their meaning in `QUALITY_FLAGS`.
 """
 from __future__ import annotations
 
@@ -19,6 +10,18 @@ import re
 import sys
 import unicodedata
 
+# Machine codes of the `quality_flags` column, with what each one means.
+QUALITY_FLAGS: dict[str, str] = {
+    "short_body": "the body has fewer than 50 words (teaser, caption or stub)",
+    "title_in_body": "the title reappears in the body (casefolded)",
+    "all_caps_title": "the title has at least two words and no lowercase letter",
+    "long_title": "the title has more than 25 words (probably a lede, not a headline)",
+    "mostly_non_text": "more than half of the body's non-space characters are not letters",
+    "no_publisher": "no breadcrumb was recognised, so publisher is null",
+    "no_language": "language identification was not confident, or the text was too short",
+    "replacement_chars": "the body contains U+FFFD: characters were lost before or while decoding",
+    "single_paragraph": "the body is one paragraph (paragraph breaks may have been lost upstream)",
+}
 def _mark_class() -> str:
     """A regex class of every combining mark (category M): letters' accents and vowel signs."""
     marks = [c for c in range(0x300, min(sys.maxunicode, 0xE01EF) + 1) if unicodedata.category(chr(c))[0] == "M"]

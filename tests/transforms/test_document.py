@@ -239,3 +239,19 @@ def test_cleaning_a_cleaned_article_changes_nothing(text):
     again = clean_article(f"{breadcrumb}{article['title']}\n\n{article['body']}".encode())
     for key in ("publisher", "sections", "title", "paragraphs", "content_hash", "language"):
         assert again[key] == article[key], key
+
+
+def test_every_fix_code_cleaning_can_emit_is_documented():
+    from transforms.document import FIX_CODES
+    from transforms.normalise import _FIX_CODE
+
+    emitted_elsewhere = {"bom", "nul_bytes", "invalid_bytes", "mojibake", "html_tags", "html_entities", "crlf",
+                         "nfc", "whitespace", "hard_wrap", "boilerplate"}
+    assert set(_FIX_CODE.values()) | emitted_elsewhere == set(FIX_CODES)
+
+
+def test_quality_flags_of_an_article_are_documented():
+    from transforms.quality import QUALITY_FLAGS
+
+    article = clean_article(b"HEADLINE IN CAPS\n\nA headline in caps\n\n12 34 56 78\n")
+    assert article["quality_flags"] and set(article["quality_flags"]) <= set(QUALITY_FLAGS)

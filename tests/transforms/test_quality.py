@@ -78,3 +78,10 @@ def test_single_paragraph_flag():
 def test_flags_are_sorted():
     flags = _flags(publisher=None, language=None, paragraph_count=1, body="short")
     assert flags == sorted(flags) and len(flags) == 4
+
+
+def test_every_flag_raised_is_documented():
+    from transforms.quality import QUALITY_FLAGS
+
+    flags = _flags(title=" ".join(["WORD"] * 30), body="1 2 3 \ufffd", paragraph_count=1, publisher=None, language=None)
+    assert set(flags) == set(QUALITY_FLAGS) - {"title_in_body"}
