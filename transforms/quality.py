@@ -22,6 +22,8 @@ QUALITY_FLAGS: dict[str, str] = {
     "replacement_chars": "the body contains U+FFFD: characters were lost before or while decoding",
     "single_paragraph": "the body is one paragraph (paragraph breaks may have been lost upstream)",
 }
+
+
 def _mark_class() -> str:
     """A regex class of every combining mark (category M): letters' accents and vowel signs."""
     marks = [c for c in range(0x300, min(sys.maxunicode, 0xE01EF) + 1) if unicodedata.category(chr(c))[0] == "M"]
