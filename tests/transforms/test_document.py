@@ -90,6 +90,17 @@ def test_cp1252_falls_back_when_not_utf8():
     assert "café" in article["body"]
 
 
+def test_boilerplate_at_the_edges_is_counted_and_recorded():
+    article = clean_article(f"Advertisement\n\n{ARTICLE}\nShare this article\n".encode())
+    assert article["body"] == BODY
+    assert (article["boilerplate_lines_removed"], "boilerplate" in article["fixes"]) == (2, True)
+
+
+def test_boilerplate_above_the_headline_alone_is_recorded():
+    article = clean_article(f"Advertisement\n\n{ARTICLE}".encode())
+    assert (article["boilerplate_lines_removed"], article["fixes"]) == (1, ["boilerplate"])
+
+
 def _reject(raw: bytes, **options) -> Rejected:
     with pytest.raises(Rejected) as caught:
         clean_article(raw, **options)
