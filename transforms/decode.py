@@ -142,23 +142,25 @@ def _reject_known_binary(raw: bytes) -> None:
             )
 
 
-def _sniff_utf16_or_32(sample: bytes) -> str | None:
+def _sniff_utf16_or_32(sample: bytes, *, min_lane_ratio: float = 0.05, max_other_lane_ratio: float = 0.01) -> str | None:
     """Name the BOM-less UTF-16/32 codec whose NUL pattern `sample` shows, if any.
 
-    Latin-script UTF-16-LE text has a NUL in almost every odd byte and almost
-    none in even bytes (BE the other way round); UTF-32 has three NULs per four.
+    In UTF-16-LE text every ASCII character (spaces and newlines at least, even
+    in Arabic or Cyrillic text) puts a NUL in an odd byte, while even bytes are
+    almost never NUL; BE is the other way round. UTF-32 has NULs in three lanes
+    of four. Random binary data has NULs in every lane.
     """
     quarter = max(len(sample) // 4, 1)
     lanes = [sample[i::4].count(0) / quarter for i in range(4)]
-    if min(lanes[1:]) > 0.6 and lanes[0] < 0.2:
+    if min(lanes[1:]) > 0.6 and lanes[0] <= max_other_lane_ratio:
         return "utf-32-le"
-    if min(lanes[:3]) > 0.6 and lanes[3] < 0.2:
+    if min(lanes[:3]) > 0.6 and lanes[3] <= max_other_lane_ratio:
         return "utf-32-be"
     even = (lanes[0] + lanes[2]) / 2
     odd = (lanes[1] + lanes[3]) / 2
-    if odd > 0.3 and even < 0.05:
+    if odd >= min_lane_ratio and even <= max_other_lane_ratio:
         return "utf-16-le"
-    if even > 0.3 and odd < 0.05:
+    if even >= min_lane_ratio and odd <= max_other_lane_ratio:
         return "utf-16-be"
     return None
 

@@ -6,27 +6,13 @@ decode (decode.py) -> normalise text (normalise.py) -> breadcrumb, headline,
 paragraphs (structure.py) -> edge boilerplate (boilerplate.py) -> language
 (language.py) -> quality signals (quality.py) -> content hash.
 
-Fix codes (`fixes`, sorted, unique): what cleaning changed.
-  bom             a byte-order mark was removed (UTF-8/16/32 BOM, or U+FEFF opening the text)
-  nul_bytes       NUL bytes were removed from 8-bit text
-  invalid_bytes   bytes invalid in the detected encoding were decoded leniently
-                  (stray bytes in UTF-8 are read as cp1252; elsewhere they become U+FFFD)
-  mojibake        text decoded with the wrong codec was repaired (`â€œ` -> `“`)
-  html_tags       HTML tags were removed (block tags become paragraph breaks, `<br>` a line break)
-  html_entities   HTML entities were unescaped (`&amp;` -> `&`, `&#8217;` -> `’`)
-  crlf            CRLF / CR line endings became LF
-  line_breaks     VT, FF, U+2028, U+2029 became line / paragraph breaks
-  control_chars   C0/C1 control characters, DEL, lone surrogates or noncharacters were removed
-  zero_width      zero-width characters were removed (ZWSP, word joiner, inner U+FEFF, and
-                  ZWNJ/ZWJ that are not between two non-ASCII letters)
-  bidi_controls   invisible bidirectional marks and embeddings (LRM, RLM, ALM, U+202A-E, U+2066-9) were removed
-  soft_hyphen     soft hyphens (U+00AD) were removed
-  nbsp            non-breaking spaces became ASCII spaces
-  unicode_space   other Unicode spaces (U+2000-200A, U+202F, U+205F, U+3000, U+1680) became ASCII spaces
-  nfc             the text was not in Unicode NFC and was normalised
-  whitespace      tabs, runs of spaces, spaces at line ends or runs of blank lines were collapsed
-  hard_wrap       a headline or paragraph wrapped over several lines was rejoined
-  boilerplate     site furniture lines were removed at the start or end of the body
+Fix codes (`fixes`, sorted, unique) are listed with their meaning in
+`FIX_CODES`; quality flags in `transforms.quality.QUALITY_FLAGS`. Both dicts
+can feed the data dictionary.
+
+`language` is None when the text is too short (then `language_score` is None
+too) or when the model is not confident (then `language_score` still holds the
+low score, so analysts can see why).
 """
 from __future__ import annotations
 
@@ -42,6 +28,30 @@ from transforms.structure import join_lines, parse_article
 
 # Bump when the output of `clean_article` changes for some input.
 CLEANING_VERSION = "1.0.0"
+
+# Machine codes of the `fixes` column: what cleaning changed in a document.
+FIX_CODES: dict[str, str] = {
+    "bom": "a byte-order mark was removed (UTF-8/16/32 BOM, or U+FEFF opening the text)",
+    "nul_bytes": "NUL bytes were removed from 8-bit text",
+    "invalid_bytes": "bytes invalid in the detected encoding were decoded leniently "
+    "(stray bytes in UTF-8 are read as cp1252, undefined ones dropped; elsewhere they become U+FFFD)",
+    "mojibake": "text decoded with the wrong codec was repaired (`â€œ` -> `“`)",
+    "html_tags": "HTML tags were removed (block tags become paragraph breaks, `<br>` a line break)",
+    "html_entities": "HTML entities were unescaped (`&amp;` -> `&`, `&#8217;` -> `’`)",
+    "crlf": "CRLF / CR line endings became LF",
+    "line_breaks": "VT, FF, U+2028 became line breaks, U+2029 a paragraph break",
+    "control_chars": "C0/C1 control characters, DEL, lone surrogates or noncharacters were removed",
+    "zero_width": "zero-width characters were removed (ZWSP, word joiner, U+FEFF inside the text, and "
+    "ZWNJ/ZWJ unless between two non-ASCII letters, as in Persian, Indic scripts or emoji)",
+    "bidi_controls": "invisible bidirectional marks and embeddings (LRM, RLM, ALM, U+202A-E, U+2066-9) were removed",
+    "soft_hyphen": "soft hyphens (U+00AD) were removed",
+    "nbsp": "non-breaking spaces became ASCII spaces",
+    "unicode_space": "other Unicode spaces (U+2000-200A, U+202F, U+205F, U+3000, U+1680) became ASCII spaces",
+    "nfc": "the text was not in Unicode NFC and was normalised",
+    "whitespace": "tabs, runs of spaces, spaces at line ends or runs of blank lines were collapsed",
+    "hard_wrap": "a headline or paragraph wrapped over several lines was rejoined",
+    "boilerplate": "site furniture lines were removed before the headline or at the start or end of the body",
+}
 
 _ASCII_WHITESPACE = b" \t\r\n\x0b\x0c"
 
@@ -70,6 +80,7 @@ def clean_article(
         raise Rejected("empty", "The file holds only white space or invisible characters; re-fetch the article.")
     parts = parse_article(normalised.text)
     body_blocks, boilerplate_lines = strip_boilerplate(parts.body_blocks)
+    boilerplate_lines += parts.boilerplate_lines
     if not body_blocks:
         raise Rejected(
             "no_body",

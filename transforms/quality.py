@@ -2,22 +2,27 @@
 
 Last step of cleaning. Nothing here rejects a document; flags only describe it.
 
-Quality flags (sorted in the output):
-  short_body           the body has fewer than `min_body_words` (50) words
-  title_in_body        the title reappears in the body (casefolded, spaces collapsed)
-  all_caps_title       the title has at least two words and no lowercase letter
-  long_title           the title has more than `max_title_words` (25) words
-  mostly_non_text      more than half of the body's non-space characters are not letters
-  no_publisher         no breadcrumb, so publisher is null
-  no_language          language identification was not confident (or the text was too short)
-  replacement_chars    the body contains U+FFFD: some characters were lost before or while decoding
-  single_paragraph     the body is one paragraph (paragraph breaks may have been lost upstream)
+Quality flags (sorted in the output) are listed with their meaning in `QUALITY_FLAGS`.
 """
 from __future__ import annotations
 
 import re
 import sys
 import unicodedata
+
+# Machine codes of the `quality_flags` column, with what each one means.
+QUALITY_FLAGS: dict[str, str] = {
+    "short_body": "the body has fewer than 50 words (teaser, caption or stub)",
+    "title_in_body": "the title reappears in the body (casefolded)",
+    "all_caps_title": "the title has at least two words and no lowercase letter",
+    "long_title": "the title has more than 25 words (probably a lede, not a headline)",
+    "mostly_non_text": "more than half of the body's non-space characters are not letters",
+    "no_publisher": "no breadcrumb was recognised, so publisher is null",
+    "no_language": "language identification was not confident, or the text was too short",
+    "replacement_chars": "the body contains U+FFFD: characters were lost before or while decoding",
+    "single_paragraph": "the body is one paragraph (paragraph breaks may have been lost upstream)",
+}
+
 
 def _mark_class() -> str:
     """A regex class of every combining mark (category M): letters' accents and vowel signs."""
@@ -32,9 +37,10 @@ def _mark_class() -> str:
 
 
 # Inside tokens that are not all letters: a digit, underscore, or a character
-# that is neither a word character, a space nor a combining mark (Arabic vowel
-# marks and Devanagari vowel signs are text, not symbols).
-_NON_LETTER = re.compile(rf"[\d_]|[^\w\s](?<![{_mark_class()}])")
+# that is neither a word character nor a space -- except combining marks (Arabic
+# vowel marks and Devanagari vowel signs are text, not symbols).
+_NON_WORD_CHAR = re.compile(r"[\d_]|[^\w\s]")
+_MARK = re.compile(f"[{_mark_class()}]")
 _SYMBOL_TOKEN = re.compile(r"(?<!\S)[^\s\w]++(?!\S)")
 
 
@@ -54,13 +60,12 @@ def text_stats(text: str) -> tuple[int, float, float]:
     symbols = _SYMBOL_TOKEN.findall(mixed)
     word_count = len(tokens) - len(symbols)
     word_chars = non_space - sum(map(len, symbols))
-    non_letters = len(_NON_LETTER.findall(mixed))
+    non_word_chars = _NON_WORD_CHAR.findall(mixed)
+    non_letters = len(non_word_chars)
+    if not mixed.isascii():
+        non_letters -= len(_MARK.findall("".join(non_word_chars)))
     mean_word_length = round(word_chars / word_count, 4) if word_count else 0.0
     return word_count, mean_word_length, round(non_letters / non_space, 4)
-
-
-def _comparable(text: str) -> str:
-    return " ".join(text.casefold().split())
 
 
 def quality_signals(
@@ -76,11 +81,12 @@ def quality_signals(
 ) -> dict[str, object]:
     """Word counts, ratios and flags describing one cleaned article."""
     word_count, mean_word_length, ratio = text_stats(body)
-    title_word_count = text_stats(title)[0]
+    title_word_count = len(title.split()) - len(_SYMBOL_TOKEN.findall(title))
     flags: list[str] = []
     if word_count < min_body_words:
         flags.append("short_body")
-    if title and _comparable(title) in _comparable(body):
+    # Title and body are normalised already (single spaces), so casefolding is enough.
+    if title and title.casefold() in body.casefold():
         flags.append("title_in_body")
     if title_word_count >= 2 and title.isupper():
         flags.append("all_caps_title")

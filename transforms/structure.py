@@ -9,11 +9,15 @@ The breadcrumb rule: the first block is a breadcrumb when
   * it splits on separators -- a hyphen, en dash, em dash or pipe with white
     space on both sides -- into 1 to `max_breadcrumb_parts` non-empty parts of
     at most `max_part_words` words each (`Al-Monitor` has no spaces around its
-    hyphen, so it is one part);
+    hyphen, so it is one part); a single part (a bare publisher) has at most
+    `max_publisher_words` words;
   * a headline-like block follows it: at most `max_title_words` words, not
     ending with a period (the first body paragraph usually does).
-Otherwise there is no breadcrumb (publisher None, sections empty) and the first
-block is the headline: a missing publisher is better than a wrong one.
+Boilerplate-only blocks before the headline (at the top, or between breadcrumb
+and headline) are skipped and counted. Otherwise there is no breadcrumb
+(publisher None, sections empty) and the first block is the headline: a missing
+publisher is better than a wrong one. A breadcrumb followed by a headline and
+nothing else is `no_body`, not a headline with a one-line body.
 """
 from __future__ import annotations
 
@@ -24,7 +28,9 @@ from transforms.boilerplate import is_boilerplate
 from transforms.rejects import Rejected
 
 _BLOCK_BREAK = re.compile(r"\n\n+")
-_BREADCRUMB_SEPARATOR = re.compile(r"\s+[-\u2013\u2014|]\s+")
+# The white space after a separator is only looked at, so `News - | X` splits twice (and has an empty part).
+_BREADCRUMB_SEPARATOR = re.compile(r"\s+[-\u2013\u2014|](?=\s)")
+_SEPARATOR_CHARS = "-\u2013\u2014|"
 # A line ending with a letter and a hyphen, continued by a lowercase letter, was
 # wrapped inside a hyphenated word (`Iranian-\nbacked`): join without a space.
 _HYPHEN_WRAP = re.compile(r"(?<=\w-)\n(?=[^\W\d_])")
@@ -41,6 +47,7 @@ class ArticleParts:
     title: str
     body_blocks: list[list[str]]
     title_wrapped: bool
+    boilerplate_lines: int = 0  # boilerplate lines skipped before the headline
 
 
 def split_blocks(text: str) -> list[list[str]]:
@@ -70,7 +77,10 @@ def parse_breadcrumb(
     parts = [part.strip() for part in _BREADCRUMB_SEPARATOR.split(line)]
     if not 1 <= len(parts) <= max_breadcrumb_parts:
         return None
-    if any(not part or len(part.split()) > max_part_words for part in parts):
+    if any(
+        not part or part[0] in _SEPARATOR_CHARS or part[-1] in _SEPARATOR_CHARS or len(part.split()) > max_part_words
+        for part in parts
+    ):
         return None
     return parts
 
@@ -84,18 +94,31 @@ def parse_article(
     text: str,
     *,
     max_title_words: int = 40,  # longer than any real headline; a longer first block is body text
+    max_publisher_words: int = 4,  # a breadcrumb of one part is a bare publisher name ("The Jerusalem Post")
 ) -> ArticleParts:
     """Find breadcrumb, headline and body blocks; raise `Rejected` when there is no headline or body."""
     blocks = split_blocks(text)
     if not blocks:
         raise Rejected("empty", "The file holds only white space or invisible characters; re-fetch the article.")
+    # Site furniture before the headline ("Advertisement" above it, or between it
+    # and the breadcrumb) is skipped, so it can never be taken for the headline.
+    blocks, skipped = _skip_boilerplate_blocks(blocks)
     publisher: str | None = None
     sections: list[str] = []
     if len(blocks) > 1 and len(blocks[0]) == 1:
         parts = parse_breadcrumb(blocks[0][0])
-        if parts and looks_like_headline(join_lines(blocks[1]), max_title_words=max_title_words):
+        if parts and len(parts) == 1 and len(parts[0].split()) > max_publisher_words:
+            parts = None
+        rest, skipped_after = _skip_boilerplate_blocks(blocks[1:])
+        if parts and rest and looks_like_headline(join_lines(rest[0]), max_title_words=max_title_words):
             *sections, publisher = parts
-            blocks = blocks[1:]
+            blocks, skipped = rest, skipped + skipped_after
+    if not blocks:
+        raise Rejected(
+            "no_title",
+            "The file holds only site furniture (sharing, copyright, ads), no headline; "
+            "check that the crawler captured the article.",
+        )
     title = join_lines(blocks[0])
     if len(title.split()) > max_title_words:
         raise Rejected(
@@ -109,4 +132,16 @@ def parse_article(
             "no_body",
             "A headline was found but no paragraph follows it; check that the file was not truncated.",
         )
-    return ArticleParts(publisher, sections, title, body_blocks, title_wrapped=len(blocks[0]) > 1)
+    return ArticleParts(
+        publisher, sections, title, body_blocks, title_wrapped=len(blocks[0]) > 1, boilerplate_lines=skipped
+    )
+
+
+def _skip_boilerplate_blocks(blocks: list[list[str]]) -> tuple[list[list[str]], int]:
+    """Drop the leading blocks made only of boilerplate lines; return the rest and the lines dropped."""
+    skipped_lines = 0
+    for index, block in enumerate(blocks):
+        if not all(is_boilerplate(line) for line in block):
+            return blocks[index:], skipped_lines
+        skipped_lines += len(block)
+    return [], skipped_lines

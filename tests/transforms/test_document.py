@@ -90,6 +90,17 @@ def test_cp1252_falls_back_when_not_utf8():
     assert "café" in article["body"]
 
 
+def test_boilerplate_at_the_edges_is_counted_and_recorded():
+    article = clean_article(f"Advertisement\n\n{ARTICLE}\nShare this article\n".encode())
+    assert article["body"] == BODY
+    assert (article["boilerplate_lines_removed"], "boilerplate" in article["fixes"]) == (2, True)
+
+
+def test_boilerplate_above_the_headline_alone_is_recorded():
+    article = clean_article(f"Advertisement\n\n{ARTICLE}".encode())
+    assert (article["boilerplate_lines_removed"], article["fixes"]) == (1, ["boilerplate"])
+
+
 def _reject(raw: bytes, **options) -> Rejected:
     with pytest.raises(Rejected) as caught:
         clean_article(raw, **options)
@@ -152,3 +163,106 @@ def test_reject_broken_gzip_as_corrupt():
 
 def test_reject_truncated_gzip_as_corrupt():
     assert _reject(gzip.compress(ARTICLE.encode())[:-12], compressed=True).reason == "corrupt_gzip"
+
+
+# ---------------------------------------------------------------- properties
+
+from hypothesis import HealthCheck, assume, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+FORBIDDEN = set("\x00\r\t\u00a0\u200b\u2060\ufeff\u00ad") | {chr(c) for c in range(1, 32) if c != 10}
+
+troublesome = st.sampled_from(
+    ["\r\n", "\n\n", "\n", " - ", " | ", "\u00a0", "\u200b", "\ufeff", "<p>", "</p>", "&amp;", "&nbsp;", "â€œ", ".", "\t"]
+)
+words = st.text(alphabet=st.characters(categories=["L", "Nd"]), min_size=1, max_size=12)
+article_text = st.lists(st.one_of(words, words, words, troublesome, st.just(" ")), min_size=1, max_size=200).map("".join)
+
+
+def _line(parts: st.SearchStrategy, max_size: int) -> st.SearchStrategy[str]:
+    return st.lists(parts, min_size=1, max_size=max_size).map(" ".join)
+
+
+# Article-shaped text: an optional breadcrumb, a headline, paragraphs with
+# troublesome characters, hard wraps and boilerplate, blank-line runs of any length.
+messy_word = st.one_of(words, words, words, words, troublesome)
+structured_article = st.builds(
+    lambda crumb, title, paragraphs, blank: blank.join([*crumb, title, *paragraphs]),
+    st.lists(_line(words, 3), max_size=5).map(lambda parts: [" - ".join(parts)] if parts else []),
+    _line(messy_word, 12),
+    st.lists(st.one_of(_line(messy_word, 60), st.sampled_from(["Share this article", "Advertisement", "© 2020 X"])),
+             min_size=1, max_size=6),
+    st.sampled_from(["\n\n", "\r\n\r\n", "\n \n\n", "\n\u00a0\n"]),
+)
+encodings = st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "cp1252", "latin-1"])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=3000))
+def test_any_bytes_give_an_article_or_a_rejection(raw):
+    try:
+        article = clean_article(raw)
+    except Rejected as error:
+        assert error.reason in REASONS
+    else:
+        assert article["title"] and article["body"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=2000))
+def test_any_bytes_as_gzip_give_an_article_or_a_rejection(raw):
+    for payload in (raw, gzip.compress(raw, mtime=0)):
+        try:
+            clean_article(payload, compressed=True)
+        except Rejected as error:
+            assert error.reason in REASONS
+
+
+def _article_or_none(raw: bytes):
+    try:
+        return clean_article(raw)
+    except Rejected:
+        return None
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(article_text, structured_article), encodings)
+def test_article_text_in_any_encoding_is_clean(text, encoding):
+    raw = text.encode(encoding, errors="ignore")
+    article = _article_or_none(raw)
+    if article is None:
+        return
+    for value in [article["title"], article["body"], *article["sections"], article["publisher"] or ""]:
+        assert not FORBIDDEN & set(value)
+        assert "  " not in value and "\n\n\n" not in value and value == value.strip()
+    assert article["body"] == "\n\n".join(article["paragraphs"])
+    assert all(paragraph and "\n" not in paragraph for paragraph in article["paragraphs"])
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(structured_article)
+def test_cleaning_a_cleaned_article_changes_nothing(text):
+    article = _article_or_none(text.encode())
+    # Known exception: a headline wrapped over several lines is never a breadcrumb,
+    # but once rejoined into one short line it can look like one (`0 \r\n 0\n\n0`).
+    assume(article is not None and "hard_wrap" not in article["fixes"])
+    breadcrumb = " - ".join([*article["sections"], article["publisher"]]) + "\n\n" if article["publisher"] else ""
+    again = clean_article(f"{breadcrumb}{article['title']}\n\n{article['body']}".encode())
+    for key in ("publisher", "sections", "title", "paragraphs", "content_hash", "language"):
+        assert again[key] == article[key], key
+
+
+def test_every_fix_code_cleaning_can_emit_is_documented():
+    from transforms.document import FIX_CODES
+    from transforms.normalise import _FIX_CODE
+
+    emitted_elsewhere = {"bom", "nul_bytes", "invalid_bytes", "mojibake", "html_tags", "html_entities", "crlf",
+                         "nfc", "whitespace", "hard_wrap", "boilerplate"}
+    assert set(_FIX_CODE.values()) | emitted_elsewhere == set(FIX_CODES)
+
+
+def test_quality_flags_of_an_article_are_documented():
+    from transforms.quality import QUALITY_FLAGS
+
+    article = clean_article(b"HEADLINE IN CAPS\n\nA headline in caps\n\n12 34 56 78\n")
+    assert article["quality_flags"] and set(article["quality_flags"]) <= set(QUALITY_FLAGS)

@@ -1,0 +1,87 @@
+"""quality.py: counts, ratios and flags; descriptive columns, never filters."""
+from __future__ import annotations
+
+from transforms.quality import quality_signals, text_stats
+
+LONG_BODY = " ".join(["word"] * 60) + "."
+
+
+def _flags(**overrides) -> list[str]:
+    arguments = {"title": "A calm headline", "body": LONG_BODY, "paragraph_count": 2, "publisher": "X", "language": "en"}
+    return quality_signals(**(arguments | overrides))["quality_flags"]
+
+
+def test_words_are_tokens_with_a_letter_or_digit():
+    assert text_stats("Iranian-backed groups – on July 4, “sovereignty”.")[0] == 6
+
+
+def test_mean_word_length_counts_attached_punctuation():
+    assert text_stats("ab cd, e")[1] == round((2 + 3 + 1) / 3, 4)
+
+
+def test_non_alpha_ratio_counts_digits_and_punctuation():
+    assert text_stats("abc 12.")[2] == round(3 / 6, 4)
+
+
+def test_combining_marks_count_as_letters():
+    assert text_stats("عَرَبِيّ हिन्दी")[2] == 0.0
+
+
+def test_empty_text_has_zero_stats():
+    assert text_stats("") == (0, 0.0, 0.0)
+
+
+def test_clean_article_has_no_flags():
+    assert _flags() == []
+
+
+def test_short_body_flag():
+    assert _flags(body="Only a few words here.") == ["short_body"]
+
+
+def test_title_in_body_flag():
+    assert "title_in_body" in _flags(body="A CALM headline\n\n" + LONG_BODY)
+
+
+def test_all_caps_title_flag():
+    assert "all_caps_title" in _flags(title="MILITIAS PUSH GAINS")
+
+
+def test_single_acronym_title_is_not_all_caps():
+    assert "all_caps_title" not in _flags(title="NATO")
+
+
+def test_long_title_flag():
+    assert "long_title" in _flags(title=" ".join(["word"] * 26))
+
+
+def test_mostly_non_text_flag():
+    assert "mostly_non_text" in _flags(body=" ".join(["12.5%"] * 60))
+
+
+def test_no_publisher_flag():
+    assert _flags(publisher=None) == ["no_publisher"]
+
+
+def test_no_language_flag():
+    assert _flags(language=None) == ["no_language"]
+
+
+def test_replacement_chars_flag():
+    assert "replacement_chars" in _flags(body=LONG_BODY + " caf\ufffd")
+
+
+def test_single_paragraph_flag():
+    assert _flags(paragraph_count=1) == ["single_paragraph"]
+
+
+def test_flags_are_sorted():
+    flags = _flags(publisher=None, language=None, paragraph_count=1, body="short")
+    assert flags == sorted(flags) and len(flags) == 4
+
+
+def test_every_flag_raised_is_documented():
+    from transforms.quality import QUALITY_FLAGS
+
+    flags = _flags(title=" ".join(["WORD"] * 30), body="1 2 3 \ufffd", paragraph_count=1, publisher=None, language=None)
+    assert set(flags) == set(QUALITY_FLAGS) - {"title_in_body"}
