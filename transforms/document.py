@@ -27,7 +27,7 @@ from transforms.rejects import Rejected
 from transforms.structure import join_lines, parse_article
 
 # Bump when the output of `clean_article` changes for some input.
-CLEANING_VERSION = "1.0.0"
+CLEANING_VERSION = "1.1.0"
 
 # Machine codes of the `fixes` column: what cleaning changed in a document.
 FIX_CODES: dict[str, str] = {
@@ -36,6 +36,7 @@ FIX_CODES: dict[str, str] = {
     "invalid_bytes": "bytes invalid in the detected encoding were decoded leniently "
     "(stray bytes in UTF-8 are read as cp1252, undefined ones dropped; elsewhere they become U+FFFD)",
     "mojibake": "text decoded with the wrong codec was repaired (`â€œ` -> `“`)",
+    "html": "HTML remnants were cleaned (the contract's umbrella code, set with html_tags or html_entities)",
     "html_tags": "HTML tags were removed (block tags become paragraph breaks, `<br>` a line break)",
     "html_entities": "HTML entities were unescaped (`&amp;` -> `&`, `&#8217;` -> `’`)",
     "crlf": "CRLF / CR line endings became LF",
@@ -89,6 +90,8 @@ def clean_article(
         )
     if boilerplate_lines:
         fixes.add("boilerplate")
+    if fixes & {"html_tags", "html_entities"}:
+        fixes.add("html")
     if parts.title_wrapped or any(len(block) > 1 for block in body_blocks):
         fixes.add("hard_wrap")
     paragraphs = [join_lines(block) for block in body_blocks]

@@ -256,7 +256,8 @@ def test_every_fix_code_cleaning_can_emit_is_documented():
     from transforms.document import FIX_CODES
     from transforms.normalise import _FIX_CODE
 
-    emitted_elsewhere = {"bom", "nul_bytes", "invalid_bytes", "mojibake", "html_tags", "html_entities", "crlf",
+    emitted_elsewhere = {"bom", "nul_bytes", "invalid_bytes", "mojibake", "html", "html_tags", "html_entities",
+                         "crlf",
                          "nfc", "whitespace", "hard_wrap", "boilerplate"}
     assert set(_FIX_CODE.values()) | emitted_elsewhere == set(FIX_CODES)
 

@@ -153,7 +153,7 @@ def cases() -> dict[str, tuple[bytes, dict]]:
         "08_mojibake.txt": (QUOTED.encode("utf-8").decode("sloppy-windows-1252").encode("utf-8"),
                             article(QUOTED, encoding="utf-8", fixes=["mojibake"], body=QUOTED_BODY)),
         "09_html_remnants.txt": (html.encode(), article(html, encoding="utf-8",
-                                                        fixes=["hard_wrap", "html_entities", "html_tags",
+                                                        fixes=["hard_wrap", "html", "html_entities", "html_tags",
                                                                "whitespace"])),
         "10_zero_width.txt": (zero_width.encode(), article(zero_width, encoding="utf-8",
                                                            fixes=["soft_hyphen", "zero_width"], body=BODY)),
