@@ -192,6 +192,8 @@ def _days(start: date, end: date) -> list[date]:
 
 
 def _one_sentence(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror and error.filename:
+        return f"{error.strerror}: {error.filename} (each day already swapped in is whole; the next run processes the rest again)"
     text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return text if isinstance(error, (RunFailed, OSError)) else f"{type(error).__name__}: {text}"
 
