@@ -37,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--start", required=True, help="first day, YYYY-MM-DD")
     backfill.add_argument("--end", required=True, help="last day, YYYY-MM-DD (inclusive)")
     run_options(backfill)
+    serve = commands.add_parser("serve", help="long-running: run ingest on a cron schedule until Ctrl-C or SIGTERM")
+    serve.add_argument("--cron", default=None, help="when to run ingest, a cron expression (default '0 * * * *', hourly)")
+    run_options(serve)
     status = commands.add_parser("status", help="days and row counts, last runs, pending raw files")
     locations(status)
     return parser
@@ -49,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "status":
             return _status(args)
+        if args.command == "serve":
+            return _serve(args)
         return _run(args)
     except SettingError as error:
         print(f"newsetl {args.command}: {error}", file=sys.stderr)
@@ -59,9 +64,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    options = {"batch_size": args.batch_size, "max_file_bytes": args.max_file_bytes, "workers": args.workers,
-               "lock_timeout": args.lock_timeout}
-    settings = resolve_settings(args.raw, args.warehouse, **options)
+    settings = resolve_settings(args.raw, args.warehouse, **_options(args))
     if args.command == "backfill":
         start, end = parse_day(args.start, option="--start"), parse_day(args.end, option="--end")
         check_day_range(start, end)
@@ -78,6 +81,17 @@ def _run(args: argparse.Namespace) -> int:
     run = state.result()
     print(_summary_line(args.command, run, time.monotonic() - clock))
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from flows.serve import DEFAULT_CRON, serve
+
+    return serve(resolve_settings(args.raw, args.warehouse, **_options(args)), cron=args.cron or DEFAULT_CRON)
+
+
+def _options(args: argparse.Namespace) -> dict:
+    return {"batch_size": args.batch_size, "max_file_bytes": args.max_file_bytes, "workers": args.workers,
+            "lock_timeout": args.lock_timeout}
 
 
 def _summary_line(command: str, run: dict, seconds: float) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 import traceback
 import uuid
@@ -30,7 +31,7 @@ from flows.publish import publish_run
 from flows.report import Progress, install_pause_hooks, pause_at, publish_artifact, staged_rejects
 from flows.rawzone import scan_raw_zone
 from flows.runners import task_runner_for
-from flows.settings import Settings, pipeline_version
+from flows.settings import Settings, SettingError, check_day_range, parse_day, pipeline_version, resolve_settings
 from flows.warehouse import Warehouse
 from schemas import FILES, RUNS
 
@@ -213,6 +214,39 @@ def ingest_flow(settings: Settings):
 def backfill_flow(settings: Settings, start: date, end: date):
     """Rebuild every day in [start, end] from all of its raw files, replacing those days."""
     return _as_state(lambda: run_pipeline("backfill", settings, start=start, end=end))
+
+
+@flow(name="ingest")
+def scheduled_ingest(raw: str = "raw", warehouse: str = "warehouse", batch_size: int = 2000,
+                     max_file_bytes: int = 10_000_000, workers: int = 0, lock_timeout: float = 60.0):
+    """Deployment entry point (JSON parameters, see prefect.yaml and `newsetl serve`): the `ingest` flow."""
+    options = {"batch_size": batch_size, "max_file_bytes": max_file_bytes, "workers": workers, "lock_timeout": lock_timeout}
+    return _deployed(lambda settings: with_runner(ingest_flow, settings)(settings, return_state=True),
+                     raw, warehouse, options)
+
+
+@flow(name="backfill")
+def backfill_days(start: str, end: str, raw: str = "raw", warehouse: str = "warehouse", batch_size: int = 2000,
+                  max_file_bytes: int = 10_000_000, workers: int = 0, lock_timeout: float = 60.0):
+    """Deployment entry point (JSON parameters): the `backfill` flow for the days start..end (YYYY-MM-DD)."""
+    options = {"batch_size": batch_size, "max_file_bytes": max_file_bytes, "workers": workers, "lock_timeout": lock_timeout}
+
+    def body(settings: Settings):
+        first, last = parse_day(start, option="start"), parse_day(end, option="end")
+        check_day_range(first, last)
+        return with_runner(backfill_flow, settings)(settings, first, last, return_state=True)
+    return _deployed(body, raw, warehouse, options)
+
+
+def _deployed(body, raw: str, warehouse: str, options: dict):
+    """Resolve settings like the CLI does; a bad one fails the run with its sentence, not a traceback."""
+    # Prefect gives extra loggers its own level (WARNING here); a served run should say what it publishes.
+    logging.getLogger("newsetl").setLevel(os.environ.get("NEWSETL_LOG_LEVEL", "INFO"))
+    try:
+        return body(resolve_settings(raw, warehouse, **options))
+    except SettingError as error:
+        log.error("%s", error)
+        return Failed(message=str(error))
 
 
 def with_runner(flow_object, settings: Settings):
