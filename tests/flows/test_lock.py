@@ -58,9 +58,14 @@ def test_a_lock_left_by_a_killed_process_is_taken_over(warehouse, caplog):
     lock_path(warehouse).write_text(json.dumps(dead))  # what a SIGKILLed run leaves: details, but no flock
     assert read_lock(warehouse)[1] is False
 
-    with caplog.at_level(logging.WARNING, logger="newsetl.lock"):
-        with writer_lock(warehouse, command="ingest run D", timeout=0):
-            pass
+    logger = logging.getLogger("newsetl.lock")
+    logger.addHandler(caplog.handler)  # the CLI stops `newsetl` records propagating to the root logger
+    try:
+        with caplog.at_level(logging.WARNING, logger="newsetl.lock"):
+            with writer_lock(warehouse, command="ingest run D", timeout=0):
+                pass
+    finally:
+        logger.removeHandler(caplog.handler)
 
     assert "pid 999999" in caplog.text and "ingest run killed" in caplog.text
 
