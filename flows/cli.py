@@ -114,6 +114,10 @@ def _configure_logging() -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
     logger = logging.getLogger("newsetl")
     logger.setLevel(os.environ.get("NEWSETL_LOG_LEVEL", "INFO"))
+    # Bound to the current stderr: drop the one an earlier main() in this process added (tests call it repeatedly).
+    for old in [h for h in logger.handlers if getattr(h, "newsetl_cli", False)]:
+        logger.removeHandler(old)
+    handler.newsetl_cli = True
     if not logger.handlers:
         logger.addHandler(handler)
     logger.propagate = False
