@@ -121,7 +121,7 @@ def _locked_run(run_id: str, flow_name: str, settings: Settings, *, start: date 
            "days_published": 0, "parameters": json.dumps(parameters, sort_keys=True), "error": None,
            "pipeline_version": pipeline_version()}
     install_pause_hooks()
-    day_rows, first_rejects = {}, []
+    first_rejects = []
     staging = warehouse.new_staging(run_id)
     try:
         debris = warehouse.clean_debris(keep={run_id})  # safe: no other run can be writing, we hold the lock
@@ -143,7 +143,6 @@ def _locked_run(run_id: str, flow_name: str, settings: Settings, *, start: date 
         run["duplicates"] = published["duplicates"]
         run["days_published"] = published["days_published"]
         run["days"] = published["days"]
-        day_rows = _rows_per_day(warehouse, published["days"])
         run["status"] = "success"
     except Exception as error:
         run["status"] = "failed"
@@ -154,12 +153,12 @@ def _locked_run(run_id: str, flow_name: str, settings: Settings, *, start: date 
         warehouse.drop_staging(staging)
         run["finished_at"] = datetime.now(timezone.utc)
         run["seconds"] = round(time.monotonic() - clock, 3)
-    publish_artifact(run, days=day_rows, first_rejects=first_rejects)
     try:
         record_run_task(settings, {k: v for k, v in run.items() if k in RUNS.column_names})
     except Exception as error:
         run["status"], run["error"] = "failed", run["error"] or f"the run's row could not be written: {_one_sentence(error)}"
         log.error("%s: could not record the run in the runs table: %s", flow_name, _one_sentence(error))
+    publish_artifact(run, days=lambda: _rows_per_day(warehouse, run.get("days", {})), first_rejects=first_rejects)
     if run["status"] != "success":
         raise RunFailed(run["error"])
     return run

@@ -8,6 +8,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -113,12 +114,12 @@ def staged_rejects(staging: Path, limit: int = FIRST_REJECTS) -> list[dict]:
     return rows.slice(0, limit).to_pylist()
 
 
-def publish_artifact(run: dict, *, days: dict[str, dict[str, int]], first_rejects: list[dict]) -> None:
-    """Attach the run's report to its Prefect flow run; a failure here never fails the run."""
+def publish_artifact(run: dict, *, days: Callable[[], dict[str, dict[str, int]]], first_rejects: list[dict]) -> None:
+    """Attach the run's report to its Prefect flow run; a failure here (counting `days` included) never fails the run."""
     try:
         from prefect.artifacts import create_markdown_artifact
 
-        create_markdown_artifact(markdown=run_markdown(run, days=days, first_rejects=first_rejects),
+        create_markdown_artifact(markdown=run_markdown(run, days=days(), first_rejects=first_rejects),
                                  key=f"newsetl-{run['flow']}", description=f"newsetl {run['flow']} run report")
     except Exception as error:  # the report is a courtesy; the warehouse and the runs row are the record
         log.warning("could not attach the run report to Prefect: %s", error)
