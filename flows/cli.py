@@ -28,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--batch-size", type=int, help="files per task (default 2000)")
         command.add_argument("--max-file-bytes", type=int, help="per-file cap after decompression (default 10 MB)")
         command.add_argument("--workers", type=int, help="batch worker processes, 0 = one per core (default 0)")
+        command.add_argument("--lock-timeout", type=float, metavar="SECONDS",
+                             help="wait this long for another run's lock on the warehouse (default 60)")
 
     ingest = commands.add_parser("ingest", help="process new or changed raw files and publish their days")
     run_options(ingest)
@@ -35,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--start", required=True, help="first day, YYYY-MM-DD")
     backfill.add_argument("--end", required=True, help="last day, YYYY-MM-DD (inclusive)")
     run_options(backfill)
+    serve = commands.add_parser("serve", help="long-running: run ingest on a cron schedule until Ctrl-C or SIGTERM")
+    serve.add_argument("--cron", default=None, help="when to run ingest, a cron expression (default '0 * * * *', hourly)")
+    run_options(serve)
     status = commands.add_parser("status", help="days and row counts, last runs, pending raw files")
     locations(status)
     return parser
@@ -47,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "status":
             return _status(args)
+        if args.command == "serve":
+            return _serve(args)
         return _run(args)
     except SettingError as error:
         print(f"newsetl {args.command}: {error}", file=sys.stderr)
@@ -57,8 +64,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    options = {"batch_size": args.batch_size, "max_file_bytes": args.max_file_bytes, "workers": args.workers}
-    settings = resolve_settings(args.raw, args.warehouse, **options)
+    settings = resolve_settings(args.raw, args.warehouse, **_options(args))
     if args.command == "backfill":
         start, end = parse_day(args.start, option="--start"), parse_day(args.end, option="--end")
         check_day_range(start, end)
@@ -75,6 +81,17 @@ def _run(args: argparse.Namespace) -> int:
     run = state.result()
     print(_summary_line(args.command, run, time.monotonic() - clock))
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from flows.serve import DEFAULT_CRON, serve
+
+    return serve(resolve_settings(args.raw, args.warehouse, **_options(args)), cron=args.cron or DEFAULT_CRON)
+
+
+def _options(args: argparse.Namespace) -> dict:
+    return {"batch_size": args.batch_size, "max_file_bytes": args.max_file_bytes, "workers": args.workers,
+            "lock_timeout": args.lock_timeout}
 
 
 def _summary_line(command: str, run: dict, seconds: float) -> str:
@@ -97,6 +114,10 @@ def _configure_logging() -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
     logger = logging.getLogger("newsetl")
     logger.setLevel(os.environ.get("NEWSETL_LOG_LEVEL", "INFO"))
+    # Bound to the current stderr: drop the one an earlier main() in this process added (tests call it repeatedly).
+    for old in [h for h in logger.handlers if getattr(h, "newsetl_cli", False)]:
+        logger.removeHandler(old)
+    handler.newsetl_cli = True
     if not logger.handlers:
         logger.addHandler(handler)
     logger.propagate = False

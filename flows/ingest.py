@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 import traceback
 import uuid
@@ -24,16 +25,17 @@ from prefect.futures import as_completed
 from prefect.states import Failed
 
 from flows.batch import BatchJob, run_batch
+from flows.lock import LockTimeout, writer_lock
 from flows.plan import MANIFEST_COLUMNS, plan_backfill, plan_ingest, write_plan
 from flows.publish import publish_run
+from flows.report import Progress, install_pause_hooks, pause_at, publish_artifact, staged_rejects
 from flows.rawzone import scan_raw_zone
 from flows.runners import task_runner_for
-from flows.settings import Settings, pipeline_version
+from flows.settings import Settings, SettingError, check_day_range, parse_day, pipeline_version, resolve_settings
 from flows.warehouse import Warehouse
 from schemas import FILES, RUNS
 
 log = logging.getLogger("newsetl.flow")
-PROGRESS_EVERY_SECONDS = 5.0
 
 
 class RunFailed(Exception):
@@ -99,8 +101,17 @@ def record_run_task(settings: Settings, run: dict) -> None:
 
 
 def run_pipeline(flow_name: str, settings: Settings, *, start: date | None = None, end: date | None = None) -> dict:
-    """The body shared by both flows; returns the run's summary (the `runs` row)."""
+    """The body shared by both flows, under the warehouse's writer lock; returns the run's summary (the `runs` row)."""
     run_id = _current_run_id()
+    try:
+        with writer_lock(settings.warehouse, command=f"{flow_name} run {run_id}", timeout=settings.lock_timeout):
+            return _locked_run(run_id, flow_name, settings, start=start, end=end)
+    except LockTimeout as busy:  # no runs row: writing it would need the lock another run holds
+        log.error("%s did not start: %s", flow_name, busy)
+        raise RunFailed(str(busy)) from None
+
+
+def _locked_run(run_id: str, flow_name: str, settings: Settings, *, start: date | None, end: date | None) -> dict:
     started = datetime.now(timezone.utc)
     clock = time.monotonic()
     warehouse = Warehouse(settings.warehouse)
@@ -109,9 +120,11 @@ def run_pipeline(flow_name: str, settings: Settings, *, start: date | None = Non
            "files_seen": 0, "files_processed": 0, "articles": 0, "rejects": 0, "duplicates": 0,
            "days_published": 0, "parameters": json.dumps(parameters, sort_keys=True), "error": None,
            "pipeline_version": pipeline_version()}
+    install_pause_hooks()
+    first_rejects = []
     staging = warehouse.new_staging(run_id)
     try:
-        debris = warehouse.clean_debris(keep={run_id})
+        debris = warehouse.clean_debris(keep={run_id})  # safe: no other run can be writing, we hold the lock
         if debris:
             log.info("removed staging debris of %d earlier run(s): %s", len(debris), ", ".join(debris))
         plan = plan_task(settings, str(staging), start, end)
@@ -122,11 +135,13 @@ def run_pipeline(flow_name: str, settings: Settings, *, start: date | None = Non
         run["files_processed"] = sum(s["processed"] for s in summaries)
         run["articles"] = sum(s["articles"] for s in summaries)
         run["rejects"] = sum(s["rejects"] for s in summaries)
+        run["reasons"] = dict(sum((Counter(s["reasons"]) for s in summaries), Counter()))
+        first_rejects = staged_rejects(staging)
+        pause_at("staged")
         rebuild = _days(start, end) if start else []
         published = publish_task(settings, str(staging), rebuild)
         run["duplicates"] = published["duplicates"]
         run["days_published"] = published["days_published"]
-        run["reasons"] = dict(sum((Counter(s["reasons"]) for s in summaries), Counter()))
         run["days"] = published["days"]
         run["status"] = "success"
     except Exception as error:
@@ -138,10 +153,22 @@ def run_pipeline(flow_name: str, settings: Settings, *, start: date | None = Non
         warehouse.drop_staging(staging)
         run["finished_at"] = datetime.now(timezone.utc)
         run["seconds"] = round(time.monotonic() - clock, 3)
-    record_run_task(settings, {k: v for k, v in run.items() if k in RUNS.column_names})
+    try:
+        record_run_task(settings, {k: v for k, v in run.items() if k in RUNS.column_names})
+    except Exception as error:
+        run["status"], run["error"] = "failed", run["error"] or f"the run's row could not be written: {_one_sentence(error)}"
+        log.error("%s: could not record the run in the runs table: %s", flow_name, _one_sentence(error))
+    publish_artifact(run, days=lambda: _rows_per_day(warehouse, run.get("days", {})), first_rejects=first_rejects)
     if run["status"] != "success":
         raise RunFailed(run["error"])
     return run
+
+
+def _rows_per_day(warehouse: Warehouse, days: dict[str, list[str]]) -> dict[str, dict[str, int]]:
+    """Rows now live in each day this run published, for the articles and rejects tables (0: day removed)."""
+    return {table: {day: warehouse.read_day(table, date.fromisoformat(day), columns=["source_path"]).num_rows
+                    for day in days.get(table, [])}
+            for table in ("articles", "rejects") if days.get(table)}
 
 
 def _process_batches(settings: Settings, staging: Path, run_id: str, plan: PlanSummary) -> list[dict]:
@@ -149,15 +176,14 @@ def _process_batches(settings: Settings, staging: Path, run_id: str, plan: PlanS
                      pipeline_version=pipeline_version(), max_file_bytes=settings.max_file_bytes)
             for b in range(plan.batches)]
     futures = [process_batch.submit(job) for job in jobs]
-    summaries, done_files, last_log, clock = [], 0, time.monotonic(), time.monotonic()
-    for future in as_completed(futures):
-        summary = future.result()  # a failed batch fails the run before anything is published
-        summaries.append(summary)
-        done_files += summary["files"]
-        if time.monotonic() - last_log >= PROGRESS_EVERY_SECONDS:
-            rate = done_files / max(time.monotonic() - clock, 1e-9)
-            log.info("processed %d/%d files (%.0f files/s)", done_files, plan.files_planned, rate)
-            last_log = time.monotonic()
+    summaries, progress = [], Progress(plan.files_planned)
+    try:
+        for future in as_completed(futures):
+            summary = future.result()  # a failed batch fails the run before anything is published
+            summaries.append(summary)
+            progress.advance(summary["files"])
+    finally:
+        progress.close()
     return sorted(summaries, key=lambda s: s["batch"])
 
 
@@ -166,6 +192,8 @@ def _days(start: date, end: date) -> list[date]:
 
 
 def _one_sentence(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror and error.filename:
+        return f"{error.strerror}: {error.filename} (each day already swapped in is whole; the next run processes the rest again)"
     text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return text if isinstance(error, (RunFailed, OSError)) else f"{type(error).__name__}: {text}"
 
@@ -185,6 +213,39 @@ def ingest_flow(settings: Settings):
 def backfill_flow(settings: Settings, start: date, end: date):
     """Rebuild every day in [start, end] from all of its raw files, replacing those days."""
     return _as_state(lambda: run_pipeline("backfill", settings, start=start, end=end))
+
+
+@flow(name="ingest")
+def scheduled_ingest(raw: str = "raw", warehouse: str = "warehouse", batch_size: int = 2000,
+                     max_file_bytes: int = 10_000_000, workers: int = 0, lock_timeout: float = 60.0):
+    """Deployment entry point (JSON parameters, see prefect.yaml and `newsetl serve`): the `ingest` flow."""
+    options = {"batch_size": batch_size, "max_file_bytes": max_file_bytes, "workers": workers, "lock_timeout": lock_timeout}
+    return _deployed(lambda settings: with_runner(ingest_flow, settings)(settings, return_state=True),
+                     raw, warehouse, options)
+
+
+@flow(name="backfill")
+def backfill_days(start: str, end: str, raw: str = "raw", warehouse: str = "warehouse", batch_size: int = 2000,
+                  max_file_bytes: int = 10_000_000, workers: int = 0, lock_timeout: float = 60.0):
+    """Deployment entry point (JSON parameters): the `backfill` flow for the days start..end (YYYY-MM-DD)."""
+    options = {"batch_size": batch_size, "max_file_bytes": max_file_bytes, "workers": workers, "lock_timeout": lock_timeout}
+
+    def body(settings: Settings):
+        first, last = parse_day(start, option="start"), parse_day(end, option="end")
+        check_day_range(first, last)
+        return with_runner(backfill_flow, settings)(settings, first, last, return_state=True)
+    return _deployed(body, raw, warehouse, options)
+
+
+def _deployed(body, raw: str, warehouse: str, options: dict):
+    """Resolve settings like the CLI does; a bad one fails the run with its sentence, not a traceback."""
+    # Prefect gives extra loggers its own level (WARNING here); a served run should say what it publishes.
+    logging.getLogger("newsetl").setLevel(os.environ.get("NEWSETL_LOG_LEVEL", "INFO"))
+    try:
+        return body(resolve_settings(raw, warehouse, **options))
+    except SettingError as error:
+        log.error("%s", error)
+        return Failed(message=str(error))
 
 
 def with_runner(flow_object, settings: Settings):

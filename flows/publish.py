@@ -42,8 +42,11 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pd.DataFrame, *,
                 rebuild_days: frozenset[date] = frozenset()) -> PublishResult:
     """Swap in every day this run touched; `rebuild_days` are replaced by staged rows alone."""
     touched = _read_staged_plain(staging / "touched")  # same bytes, new mtime: rows stay as they are
-    replaced = plan[plan["previous_ingest_date"].notna() & ~plan["source_path"].isin(touched["source_path"])]
-    replaced_paths = set(replaced["source_path"])
+    reprocessed = plan[~plan["source_path"].isin(touched["source_path"])]
+    replaced = reprocessed[reprocessed["previous_ingest_date"].notna()]
+    # Every re-processed file's live rows go, not only those the manifest knows: a run killed (or a
+    # publish retried) after some days were swapped in left rows of files the manifest never got.
+    replaced_paths = set(reprocessed["source_path"])
     replaced_ids = {article_id_for(p) for p in replaced_paths}
     removed_days = {
         "articles": set(replaced.loc[replaced["previous_status"] == "article", "previous_ingest_date"]),

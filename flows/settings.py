@@ -41,6 +41,10 @@ class Settings:
     max_file_bytes: int = 10_000_000
     # Parallel batch workers (processes); 0 means one per core.
     workers: int = 0
+    # Seconds to wait for another run's writer lock on the warehouse before giving up: long
+    # enough to absorb a hand-started run finishing, short enough that an hourly run stuck
+    # behind a long backfill fails within a minute (and the next hour picks its files up).
+    lock_timeout: float = 60.0
 
     def as_parameters(self) -> dict:
         return asdict(self)
@@ -59,6 +63,8 @@ def resolve_settings(raw: str | None, warehouse: str | None, **options) -> Setti
         raise SettingError(f"--batch-size must be at least 1, not {settings.batch_size}.")
     if settings.max_file_bytes < 1:
         raise SettingError(f"--max-file-bytes must be at least 1, not {settings.max_file_bytes}.")
+    if settings.lock_timeout < 0:
+        raise SettingError(f"--lock-timeout must be 0 (do not wait) or more seconds, not {settings.lock_timeout:g}.")
     if settings.workers < 0:
         raise SettingError(f"--workers must be 0 (one per core) or more, not {settings.workers}.")
     return settings

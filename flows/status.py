@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from flows.lock import LockHolder, read_lock
 from flows.plan import MANIFEST_COLUMNS, pending_files, vanished_files
 from flows.rawzone import scan_raw_zone
 from flows.warehouse import Warehouse
@@ -22,6 +23,9 @@ class WarehouseStatus:
     last_runs: pd.DataFrame
     pending: int | None  # None when raw/ is missing
     vanished: int | None
+    lock_holder: LockHolder | None = None  # who the lock file names
+    lock_held: bool = False  # False with a holder: the run that wrote it is gone (a stale lock)
+    debris: list[str] = field(default_factory=list)  # staging folders of runs that did not finish
     notes: list[str] = field(default_factory=list)
 
 
@@ -48,7 +52,10 @@ def warehouse_status(warehouse: str | Path, raw: str | Path) -> WarehouseStatus:
         vanished = len(vanished_files(listing, manifest))
     else:
         notes.append(f"raw folder {raw_root} does not exist: pending files unknown")
-    return WarehouseStatus(str(store.root), str(raw_root), day_counts, last_runs, pending, vanished, notes)
+    holder, held = read_lock(store.root)
+    debris = sorted(p.name for p in store.staging_root.iterdir()) if store.staging_root.is_dir() else []
+    return WarehouseStatus(str(store.root), str(raw_root), day_counts, last_runs, pending, vanished,
+                           holder, held, debris, notes)
 
 
 def render_status(status: WarehouseStatus) -> str:
@@ -74,5 +81,18 @@ def render_status(status: WarehouseStatus) -> str:
     if status.pending is not None:
         lines.append(f"pending raw files (next ingest would process): {status.pending}")
         lines.append(f"published files no longer in raw/ (a backfill of their day removes them): {status.vanished}")
+    lines.append(_lock_line(status))
     lines.extend(status.notes)
     return "\n".join(lines)
+
+
+def _lock_line(status: WarehouseStatus) -> str:
+    if status.lock_held:
+        who = status.lock_holder.describe() if status.lock_holder else "a process that has not written its details yet"
+        return f"lock: held by {who}: a run is in progress"
+    if status.lock_holder is not None:
+        return (f"stale lock: left by {status.lock_holder.describe()}, which is gone; the next run takes it over "
+                f"and removes its staging debris ({len(status.debris)} folder(s))")
+    if status.debris:
+        return f"lock: free; staging debris of {len(status.debris)} unfinished run(s), removed by the next run"
+    return "lock: free"

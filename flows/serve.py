@@ -1,0 +1,186 @@
+"""`newsetl serve`: the `ingest` flow on a cron schedule, with a Prefect server of its own if none is configured.
+
+Prefect's ephemeral mode cannot schedule, so without PREFECT_API_URL this starts
+`prefect server start` on loopback (its database under the project-local
+PREFECT_HOME), waits for /api/health, serves, and on Ctrl-C or SIGTERM pauses the
+schedule and stops every process it started. Prefect is imported only after the
+API URL is settled: its settings are read once, at import.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from flows.settings import Settings, SettingError
+
+log = logging.getLogger("newsetl.serve")
+
+DEFAULT_CRON = "0 * * * *"
+DEPLOYMENT = "scheduled"
+# The server's first start creates its database: seconds on an idle machine, more on a busy CI runner.
+SERVER_START_TIMEOUT = 120.0
+# How long the server gets to exit on SIGTERM before it is killed.
+SERVER_STOP_TIMEOUT = 15.0
+# The server's scheduler looks for runs to create this often; Prefect's default (60 s) would let a
+# fresh `* * * * *` schedule miss its first minutes.
+SCHEDULER_LOOP_SECONDS = "10"
+
+
+def serve(settings: Settings, *, cron: str) -> int:
+    """Serve `ingest` on `cron` until Ctrl-C or SIGTERM; 0 when it stopped as asked."""
+    # Until Prefect's runner installs its own handler, SIGTERM unwinds like Ctrl-C so the server is stopped.
+    signal.signal(signal.SIGTERM, _interrupt)
+    # Our loggers reach the API inside flow runs; the serving process itself logs to stderr only.
+    os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
+    server = None
+    if not os.environ.get("PREFECT_API_URL"):
+        server = LocalServer(Path(os.environ["PREFECT_HOME"]))
+        server.start()
+    try:
+        _check_cron(cron)
+        from flows.ingest import scheduled_ingest  # imports Prefect: after PREFECT_API_URL is set
+
+        log.info("serving ingest on %r for %s -> %s against %s", cron, settings.raw, settings.warehouse,
+                 os.environ["PREFECT_API_URL"])
+        scheduled_ingest.serve(name=DEPLOYMENT, cron=cron, parameters=_parameters(settings),
+                               print_starting_message=False, pause_on_shutdown=True,
+                               entrypoint_type=_module_entrypoint())
+        log.info("schedule stopped")
+        return 0
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _parameters(settings: Settings) -> dict:
+    return {"raw": settings.raw, "warehouse": settings.warehouse, "batch_size": settings.batch_size,
+            "max_file_bytes": settings.max_file_bytes, "workers": settings.workers,
+            "lock_timeout": settings.lock_timeout}
+
+
+def _module_entrypoint():
+    # A module path runs the flow from the installed package whatever the working directory is.
+    from prefect.deployments.runner import EntrypointType
+
+    return EntrypointType.MODULE_PATH
+
+
+def _check_cron(cron: str) -> None:
+    from prefect.client.schemas.schedules import CronSchedule
+
+    try:
+        CronSchedule(cron=cron)
+    except ValueError:
+        raise SettingError(f"--cron {cron!r} is not a cron expression; use five fields like '0 * * * *'.") from None
+
+
+class LocalServer:
+    """`prefect server start` on a free loopback port, in its own process group so it can be stopped whole."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.process: subprocess.Popen | None = None
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}/api"
+
+    def start(self) -> None:
+        self.home.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ,
+                   PREFECT_SERVER_API_HOST="127.0.0.1", PREFECT_SERVER_API_PORT=str(self.port),
+                   # Its own database: the ephemeral servers of hand-started runs use prefect.db.
+                   PREFECT_API_DATABASE_CONNECTION_URL=f"sqlite+aiosqlite:///{self.home / 'serve.db'}",
+                   PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS=SCHEDULER_LOOP_SECONDS,
+                   PREFECT_UI_ENABLED="false")
+        env.pop("PREFECT_API_URL", None)
+        self.log_path = self.home / "serve-server.log"
+        with open(self.log_path, "ab") as server_log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(self.port)],
+                env=env, stdin=subprocess.DEVNULL, stdout=server_log, stderr=subprocess.STDOUT,
+                start_new_session=True)
+        log.info("starting a Prefect server on 127.0.0.1:%d (pid %d, log %s)", self.port, self.process.pid,
+                 self.log_path)
+        self._wait_healthy()
+        os.environ["PREFECT_API_URL"] = self.url
+
+    def _wait_healthy(self) -> None:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                self.stop()
+                raise SettingError(f"the Prefect server exited with status {self.process.returncode} while "
+                                   f"starting; see {self.log_path}.")
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        log.info("Prefect server is healthy at %s", self.url)
+                        return
+            except OSError:
+                pass
+            time.sleep(0.5)
+        self.stop()
+        raise SettingError(f"the Prefect server did not answer on {self.url}/health within "
+                           f"{SERVER_START_TIMEOUT:.0f} s; see {self.log_path}.")
+
+    def stop(self) -> None:
+        """SIGTERM the server's process group, then SIGKILL whatever is left after a grace period."""
+        if self.process is None or self.process.returncode is not None and not _group_alive(self.process.pid):
+            return
+        _signal_group(self.process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + SERVER_STOP_TIMEOUT
+        while time.monotonic() < deadline and _group_alive(self.process.pid):
+            self.process.poll()
+            time.sleep(0.2)
+        if _group_alive(self.process.pid):
+            _signal_group(self.process.pid, signal.SIGKILL)
+        self.process.wait(SERVER_STOP_TIMEOUT)
+        log.info("Prefect server stopped")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _signal_group(pgid: int, sig: int) -> None:
+    try:
+        os.killpg(pgid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    if not os.path.isdir("/proc"):
+        return True
+    # A reaped group leader's zombie children count as gone.
+    return any(_in_group(pid, pgid) for pid in _pids())
+
+
+def _pids() -> list[int]:
+    return [int(p) for p in os.listdir("/proc") if p.isdigit()]
+
+
+def _in_group(pid: int, pgid: int) -> bool:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return False
+    return fields[0] != "Z" and int(fields[2]) == pgid

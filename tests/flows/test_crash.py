@@ -1,0 +1,127 @@
+"""Crash safety: a real `newsetl ingest` SIGKILLed while transforming, after staging and
+in the middle of publishing leaves no torn or doubled data, and the next ingest converges."""
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from flows.lock import read_lock
+from tests.conftest import write_article
+from tests.flows.cli_process import Command, cli_env, group_alive, run
+from tests.flows.conftest import duck, run_ingest
+
+TABLES = ("articles", "paragraphs", "rejects", "files", "runs")
+
+
+def _raw_zone(raw):
+    """The seed day plus two more days: 6 articles and 2 rejects, over 8 one-file batches."""
+    for n in range(3):
+        write_article(raw / "2020-07-06", f"01{n}_00000000000001{n}0.txt", title=f"Monday story {n}")
+        write_article(raw / "2020-07-07", f"02{n}_00000000000002{n}0.txt", title=f"Tuesday story {n}")
+    (raw / "2020-07-06" / "019_empty.txt").write_bytes(b"")
+    (raw / "2020-07-07" / "029_binary.txt").write_bytes(b"\x00\x01\x02" * 300)
+    return 8
+
+
+def _assert_whole(warehouse):
+    """Every Parquet file reads in full, only Parquet lives in table folders, and no file appears twice."""
+    for table in TABLES:
+        for path in (warehouse / table).rglob("*"):
+            assert path.is_dir() or path.suffix == ".parquet", path
+            if path.is_file():
+                duckdb.sql(f"select count(*) from read_parquet('{path}')").fetchall()
+    for table in ("articles", "rejects", "files"):
+        if (warehouse / table).is_dir() and any((warehouse / table).iterdir()):
+            counts = duck(warehouse, table, "select count(*) n, count(distinct source_path) d from t")
+            assert counts["n"][0] == counts["d"][0], f"{table} holds a file twice"
+    if (warehouse / "paragraphs").is_dir():
+        doubled = duck(warehouse, "paragraphs", "select count(*) n from (select article_id, position "
+                       "from t group by all having count(*) > 1)")
+        assert doubled["n"][0] == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("point, marker", [
+    ("transform", "newsetl test pause at transform"),  # 1 of 8 batches staged, the rest still to transform
+    ("staged", "newsetl test pause at staged"),  # every batch staged, nothing published
+    ("publish", "newsetl test pause at publish"),  # the first day swapped in, the other days and the manifest not
+])
+def test_sigkill_leaves_no_torn_or_doubled_data_and_the_next_ingest_converges(raw, warehouse, point, marker):
+    run_ingest(raw, warehouse)  # a warehouse with a published day, to be kept whole
+    files = 1 + _raw_zone(raw)
+    common = ["--raw", str(raw), "--warehouse", str(warehouse), "--workers", "1", "--batch-size", "1"]
+
+    victim = Command(["ingest", *common], cli_env(NEWSETL_TEST_PAUSE_AT=point))
+    try:
+        victim.wait_for(marker, timeout=90)
+    finally:
+        victim.kill()  # SIGKILL to the command and everything it started
+    assert not group_alive(victim.process.pid)
+
+    _assert_whole(warehouse)
+    assert any((warehouse / ".staging").iterdir()), "the killed run left its staging folder"
+    holder, held = read_lock(warehouse)
+    assert holder is not None and holder.pid == victim.process.pid and not held
+    if point == "publish":
+        assert "published articles" in victim.output
+
+    code, output = run(["ingest", *common], cli_env())
+
+    assert code == 0, output
+    assert "removed staging debris of 1 earlier run(s)" in output
+    assert not any((warehouse / ".staging").iterdir())
+    _assert_whole(warehouse)
+    articles = duck(warehouse, "articles", "select count(*) n from t")["n"][0]
+    rejects = duck(warehouse, "rejects", "select count(*) n from t")["n"][0]
+    manifest = duck(warehouse, "files", "select count(*) n, count(distinct source_path) d from t")
+    assert (articles, rejects) == (7, 2)
+    assert articles + rejects == manifest["n"][0] == manifest["d"][0] == files
+    assert read_lock(warehouse) == (None, False)
+
+
+def test_a_persistent_io_error_fails_the_run_with_one_sentence_and_the_next_run_converges(raw, warehouse):
+    from flows.ingest import ingest_flow
+    from flows.settings import resolve_settings
+
+    run_ingest(raw, warehouse)
+    write_article(raw / "2020-07-06", "001_00000000000000b1.txt")
+    (raw / "2020-07-06" / "002_empty.txt").write_bytes(b"")
+    (warehouse / "rejects").write_text("not a folder")  # publishing the rejects day fails on every retry
+
+    state = ingest_flow(resolve_settings(str(raw), str(warehouse)), return_state=True)
+
+    assert state.is_failed()
+    assert "\n" not in state.message and "rejects" in state.message
+    assert duck(warehouse, "files", "select count(*) n from t")["n"][0] == 1  # the manifest, published last, did not move
+    assert not any((warehouse / ".staging").iterdir())
+    _assert_whole(warehouse)
+
+    (warehouse / "rejects").unlink()
+    again = run_ingest(raw, warehouse)
+
+    assert again["files_processed"] == 2  # the files of the failed run are processed again
+    _assert_whole(warehouse)
+    assert duck(warehouse, "articles", "select count(*) n from t")["n"][0] == 2
+    assert duck(warehouse, "rejects", "select count(*) n from t")["n"][0] == 1
+    assert duck(warehouse, "files", "select count(*) n from t")["n"][0] == 3
+
+
+def test_a_transient_io_error_while_publishing_is_retried_without_doubling(raw, warehouse, monkeypatch):
+    from flows.warehouse import Warehouse
+
+    write_article(raw / "2020-07-06", "001_00000000000000b3.txt")
+    real_publish_day, calls = Warehouse.publish_day, []
+
+    def flaky_publish_day(self, table, day, rows, *, staging):
+        calls.append(getattr(table, "name", table))
+        if len(calls) == 3:  # after two days went in: the retry publishes on top of them
+            raise OSError(5, "Input/output error", str(self.root / "rejects"))
+        return real_publish_day(self, table, day, rows, staging=staging)
+
+    monkeypatch.setattr(Warehouse, "publish_day", flaky_publish_day)
+    run = run_ingest(raw, warehouse)
+
+    assert run["status"] == "success" and len(calls) > 3
+    _assert_whole(warehouse)
+    assert duck(warehouse, "articles", "select count(*) n from t")["n"][0] == 2
+    assert duck(warehouse, "paragraphs", "select count(distinct article_id) n from t")["n"][0] == 2

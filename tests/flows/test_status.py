@@ -1,0 +1,51 @@
+"""`newsetl status`: days and row counts, the last runs, pending and vanished raw files, the lock."""
+from __future__ import annotations
+
+import json
+import socket
+
+from flows.lock import lock_path, writer_lock
+from flows.status import render_status, warehouse_status
+from tests.conftest import write_article
+from tests.flows.conftest import run_ingest
+
+
+def _status(raw, warehouse) -> str:
+    return render_status(warehouse_status(warehouse, raw))
+
+
+def test_status_shows_days_runs_and_pending_files(raw, warehouse):
+    run_ingest(raw, warehouse)
+    write_article(raw / "2020-07-06", "001_00000000000000e1.txt")
+
+    text = _status(raw, warehouse)
+
+    lines = text.splitlines()
+    assert lines[lines.index("rows per day:") + 1].split() == ["articles", "paragraphs", "files"]
+    assert ["2020-07-05", "1", "9", "1"] in [line.split() for line in lines]
+    assert "last 1 runs:" in text and " ingest " in text and " success " in text
+    assert "pending raw files (next ingest would process): 1" in text
+    assert "lock: free" in text
+
+
+def test_status_reports_a_published_file_that_vanished_from_raw(raw, warehouse):
+    gone = write_article(raw / "2020-07-05", "001_00000000000000e2.txt")
+    run_ingest(raw, warehouse)
+    gone.unlink()
+
+    text = _status(raw, warehouse)
+
+    assert "published files no longer in raw/ (a backfill of their day removes them): 1" in text
+
+
+def test_status_tells_a_held_lock_from_a_stale_one(raw, warehouse):
+    run_ingest(raw, warehouse)
+    with writer_lock(warehouse, command="backfill run F", timeout=0):
+        assert "lock: held by pid" in _status(raw, warehouse)
+
+    lock_path(warehouse).write_text(json.dumps({"pid": 999999, "host": socket.gethostname(),
+                                                "started_at": "2020-07-05T10:00:00+00:00", "command": "ingest run G"}))
+    (warehouse / ".staging" / "run-g").mkdir(parents=True)
+    text = _status(raw, warehouse)
+
+    assert "stale lock: left by pid 999999" in text and "ingest run G" in text and "(1 folder(s))" in text
