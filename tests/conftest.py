@@ -13,7 +13,9 @@ SEED = REPO / "raw" / "2020-07-05" / "000_b7a10fd9200f5948.txt"
 
 
 def pytest_configure(config):
-    configure_prefect_env(home=REPO / ".prefect" / "test-home")
+    home = REPO / ".prefect" / "test-home"
+    home.mkdir(parents=True, exist_ok=True)  # Prefect warns when it has to make a nested home itself
+    configure_prefect_env(home=home)
 
 
 @pytest.fixture(scope="session")
