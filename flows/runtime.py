@@ -14,6 +14,8 @@ _DEFAULTS = {
     "PREFECT_LOGGING_EXTRA_LOGGERS": "newsetl",
     # Prefect's own chatter ("Created flow run ...") stays out of the way; ours stays at INFO.
     "PREFECT_LOGGING_LEVEL": "WARNING",
+    # Our loggers also run outside flow runs (status, tests of the writer): nothing to send then.
+    "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
     # Results are small summaries; nothing needs persisting between runs.
     "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
 }
