@@ -30,6 +30,9 @@ class BatchJob:
     run_id: str
     pipeline_version: str
     max_file_bytes: int
+    # Local worker processes the batch tasks share; 0 runs the batch in the task itself
+    # (one batch, --workers 1, or on a Dask worker, which is already a process of its own).
+    processes: int = 0
 
 
 def batch_plan_path(staging: str | Path, batch: int) -> Path:

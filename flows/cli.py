@@ -28,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--batch-size", type=int, help="files per task (default 2000)")
         command.add_argument("--max-file-bytes", type=int, help="per-file cap after decompression (default 10 MB)")
         command.add_argument("--workers", type=int, help="batch worker processes, 0 = one per core (default 0)")
+        command.add_argument("--dask-address", help="run the batches on this Dask scheduler, tcp://HOST:PORT "
+                             "(default: $NEWSETL_DASK_ADDRESS, else on this machine)")
 
     ingest = commands.add_parser("ingest", help="process new or changed raw files and publish their days")
     run_options(ingest)
@@ -57,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    options = {"batch_size": args.batch_size, "max_file_bytes": args.max_file_bytes, "workers": args.workers}
+    options = {"batch_size": args.batch_size, "max_file_bytes": args.max_file_bytes, "workers": args.workers,
+               "dask_address": args.dask_address}
     settings = resolve_settings(args.raw, args.warehouse, **options)
     if args.command == "backfill":
         start, end = parse_day(args.start, option="--start"), parse_day(args.end, option="--end")

@@ -27,7 +27,7 @@ from flows.batch import BatchJob, run_batch
 from flows.plan import MANIFEST_COLUMNS, plan_backfill, plan_ingest, write_plan
 from flows.publish import publish_run
 from flows.rawzone import scan_raw_zone
-from flows.runners import task_runner_for
+from flows.runners import local_processes, run_in_processes, task_runner_for
 from flows.settings import Settings, pipeline_version
 from flows.warehouse import Warehouse
 from schemas import FILES, RUNS
@@ -71,8 +71,8 @@ def _plan_extras(plan: pd.DataFrame, staging: Path) -> None:
 
 @task(name="process-batch", retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def process_batch(job: BatchJob) -> dict:
-    """Read, transform and stage one batch of raw files."""
-    return run_batch(job)
+    """Read, transform and stage one batch of raw files (in a worker process when the job says so)."""
+    return run_in_processes(run_batch, job, processes=job.processes)
 
 
 @task(name="publish", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -146,7 +146,8 @@ def run_pipeline(flow_name: str, settings: Settings, *, start: date | None = Non
 
 def _process_batches(settings: Settings, staging: Path, run_id: str, plan: PlanSummary) -> list[dict]:
     jobs = [BatchJob(raw=settings.raw, staging=str(staging), batch=b, run_id=run_id,
-                     pipeline_version=pipeline_version(), max_file_bytes=settings.max_file_bytes)
+                     pipeline_version=pipeline_version(), max_file_bytes=settings.max_file_bytes,
+                     processes=local_processes(settings, plan.batches))
             for b in range(plan.batches)]
     futures = [process_batch.submit(job) for job in jobs]
     summaries, done_files, last_log, clock = [], 0, time.monotonic(), time.monotonic()
@@ -188,7 +189,7 @@ def backfill_flow(settings: Settings, start: date, end: date):
 
 
 def with_runner(flow_object, settings: Settings):
-    """The flow with the task runner its settings ask for: batches in worker processes."""
+    """The flow with the task runner its settings ask for: batches in local worker processes, or on Dask."""
     return flow_object.with_options(task_runner=task_runner_for(settings))
 
 
