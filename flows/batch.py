@@ -33,6 +33,7 @@ class BatchJob:
     # Local worker processes the batch tasks share; 0 runs the batch in the task itself
     # (one batch, --workers 1, or on a Dask worker, which is already a process of its own).
     processes: int = 0
+    batches: int = 1  # batches in this run: the local pool stops once all have succeeded
 
 
 def batch_plan_path(staging: str | Path, batch: int) -> Path:

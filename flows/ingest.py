@@ -72,7 +72,8 @@ def _plan_extras(plan: pd.DataFrame, staging: Path) -> None:
 @task(name="process-batch", retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def process_batch(job: BatchJob) -> dict:
     """Read, transform and stage one batch of raw files (in a worker process when the job says so)."""
-    return run_in_processes(run_batch, job, processes=job.processes)
+    return run_in_processes(run_batch, job, processes=job.processes, run=job.staging, part=job.batch,
+                            parts=job.batches)
 
 
 @task(name="publish", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -147,7 +148,7 @@ def run_pipeline(flow_name: str, settings: Settings, *, start: date | None = Non
 def _process_batches(settings: Settings, staging: Path, run_id: str, plan: PlanSummary) -> list[dict]:
     jobs = [BatchJob(raw=settings.raw, staging=str(staging), batch=b, run_id=run_id,
                      pipeline_version=pipeline_version(), max_file_bytes=settings.max_file_bytes,
-                     processes=local_processes(settings, plan.batches))
+                     processes=local_processes(settings, plan.batches), batches=plan.batches)
             for b in range(plan.batches)]
     futures = [process_batch.submit(job) for job in jobs]
     summaries, done_files, last_log, clock = [], 0, time.monotonic(), time.monotonic()

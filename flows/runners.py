@@ -57,11 +57,18 @@ def dask_task_runner(address: str):
     return DaskTaskRunner(address=address)
 
 
-def run_in_processes(function: Callable[[T], R], argument: T, *, processes: int) -> R:
-    """`function(argument)` in this process's shared pool of `processes` workers, or here when 0."""
+def run_in_processes(function: Callable[[T], R], argument: T, *, processes: int,
+                     run: str = "", part: int = 0, parts: int = 0) -> R:
+    """`function(argument)` in this process's shared pool of `processes` workers, or here when 0.
+
+    When `part` `parts` of `run` have all succeeded the pool is shut down at once, so its
+    workers' memory is given back before publishing, not after the idle timeout."""
     if processes <= 0:
         return function(argument)
-    return _POOL.run(function, argument, processes)
+    result = _POOL.run(function, argument, processes)
+    if parts and _POOL.part_done(run, part, parts):
+        _POOL.shutdown()
+    return result
 
 
 class _SharedPool:
@@ -75,6 +82,17 @@ class _SharedPool:
         self._size = 0
         self._active = 0
         self._timer: threading.Timer | None = None
+        self._done: dict[str, set[int]] = {}
+
+    def part_done(self, run: str, part: int, parts: int) -> bool:
+        """Record one finished part of a run; True when it was the run's last."""
+        with self._lock:
+            done = self._done.setdefault(run, set())
+            done.add(part)
+            if len(done) < parts:
+                return False
+            del self._done[run]
+            return True
 
     def run(self, function, argument, processes: int):
         with self._lock:
