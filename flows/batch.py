@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pandas as pd
@@ -30,38 +30,52 @@ class BatchJob:
     run_id: str
     pipeline_version: str
     max_file_bytes: int
+    # Local worker processes the batch tasks share; 0 runs the batch in the task itself
+    # (one batch, --workers 1, or on a Dask worker, which is already a process of its own).
+    processes: int = 0
+    batches: int = 1  # batches in this run: the local pool stops once all have succeeded
 
 
 def batch_plan_path(staging: str | Path, batch: int) -> Path:
     return Path(staging) / PLAN_FOLDER / f"batch-{batch:05d}.parquet"
 
 
-def run_batch(job: BatchJob) -> dict:
+# Files cleaned and staged together inside a batch: a task still covers a whole batch (seconds
+# of work, few task runs), but only this many articles' frames are alive at once (~+25 MB).
+CHUNK_FILES = 500
+
+
+def run_batch(job: BatchJob, *, chunk_files: int = CHUNK_FILES) -> dict:
     """Process the files planned for one batch; stage their rows; return counts only."""
     plan = pq.read_table(batch_plan_path(job.staging, job.batch)).to_pandas()
     root = Path(job.raw)
     processed_at = datetime.now(timezone.utc)
-
-    raw_files, touched = [], []
-    for row in plan.itertuples(index=False):
-        raw_file = read_raw_file(root, row.source_path, size_bytes=row.size_bytes,
-                                 link_outside=row.link_outside, max_file_bytes=job.max_file_bytes)
-        if raw_file.source_sha256 == row.previous_sha256 and raw_file.reject_reason != "unreadable":
-            touched.append(row.source_path)  # same bytes, new mtime: nothing to redo
-            continue
-        raw_files.append(raw_file)
-
-    files = pd.DataFrame([vars(f) for f in raw_files],
-                         columns=["source_path", "source_sha256", "raw", "reject_reason", "reject_detail"])
-    files = files.merge(plan[["source_path", "size_bytes", "modified_us", "ingest_date"]], on="source_path")
-    rows = build_articles(files.drop(columns=["modified_us"]), run_id=job.run_id, processed_at=processed_at,
-                          pipeline_version=job.pipeline_version, max_bytes=job.max_file_bytes)
-    manifest = _manifest_rows(files, rows.articles, rows.rejects, run_id=job.run_id, processed_at=processed_at)
-
     staging = Path(job.staging)
-    for table, frame in ((ARTICLES, rows.articles), (PARAGRAPHS, rows.paragraphs),
-                         (REJECTS, rows.rejects), (FILES, manifest)):
-        _stage(table, frame, staging, job.batch)
+    counts, reasons, touched = Counter(), Counter(), []
+    with _DayWriters(staging, job.batch) as writers:
+        for start in range(0, len(plan), chunk_files):
+            chunk = plan.iloc[start:start + chunk_files]
+            raw_files = []
+            for row in chunk.itertuples(index=False):
+                raw_file = read_raw_file(root, row.source_path, size_bytes=row.size_bytes,
+                                         link_outside=row.link_outside, max_file_bytes=job.max_file_bytes)
+                if raw_file.source_sha256 == row.previous_sha256 and raw_file.reject_reason != "unreadable":
+                    touched.append(row.source_path)  # same bytes, new mtime: nothing to redo
+                    continue
+                raw_files.append(raw_file)
+
+            files = pd.DataFrame([vars(f) for f in raw_files],
+                                 columns=["source_path", "source_sha256", "raw", "reject_reason", "reject_detail"])
+            files = files.merge(chunk[["source_path", "size_bytes", "modified_us", "ingest_date"]], on="source_path")
+            rows = build_articles(files.drop(columns=["modified_us"]), run_id=job.run_id, processed_at=processed_at,
+                                  pipeline_version=job.pipeline_version, max_bytes=job.max_file_bytes)
+            manifest = _manifest_rows(files, rows.articles, rows.rejects, run_id=job.run_id, processed_at=processed_at)
+            for table, frame in ((ARTICLES, rows.articles), (PARAGRAPHS, rows.paragraphs),
+                                 (REJECTS, rows.rejects), (FILES, manifest)):
+                writers.write(table, frame)
+            counts.update(processed=len(raw_files), articles=len(rows.articles), rejects=len(rows.rejects),
+                          bytes=int(files["size_bytes"].sum()) if len(files) else 0)
+            reasons.update(rows.rejects["reason"])
     if touched:
         touched_rows = plan[plan["source_path"].isin(touched)][["source_path", "size_bytes", "modified_us"]]
         (staging / "touched").mkdir(exist_ok=True)
@@ -70,12 +84,12 @@ def run_batch(job: BatchJob) -> dict:
     return {
         "batch": job.batch,
         "files": len(plan),
-        "processed": len(raw_files),
+        "processed": counts["processed"],
         "touched": len(touched),
-        "articles": len(rows.articles),
-        "rejects": len(rows.rejects),
-        "reasons": dict(Counter(rows.rejects["reason"])),
-        "bytes": int(files["size_bytes"].sum()) if len(files) else 0,
+        "articles": counts["articles"],
+        "rejects": counts["rejects"],
+        "reasons": dict(reasons),
+        "bytes": counts["bytes"],
     }
 
 
@@ -96,15 +110,32 @@ def _manifest_rows(files: pd.DataFrame, articles: pd.DataFrame, rejects: pd.Data
     )
 
 
-def _stage(table: Table, frame: pd.DataFrame, staging: Path, batch: int) -> None:
-    """Write this batch's rows of one table, one file per day, under staging/<table>/<day>/."""
-    if frame.empty:
-        return
-    data = table.to_arrow(frame)
-    days = data.column(table.partition).unique().to_pylist()
-    for day in days:
-        folder = staging / table.name / f"{table.partition}={day.isoformat()}"
-        folder.mkdir(parents=True, exist_ok=True)
-        mask = pc.equal(data.column(table.partition), pa.scalar(day, pa.date32()))
-        part = data.filter(mask).drop_columns([table.partition])
-        pq.write_table(part, folder / f"batch-{batch:05d}.parquet", compression="zstd")
+class _DayWriters:
+    """This batch's staged rows, one Parquet file per table per day under
+    staging/<table>/<partition>=<day>/batch-NNNNN.parquet, appended chunk by chunk."""
+
+    def __init__(self, staging: Path, batch: int) -> None:
+        self._staging, self._batch = staging, batch
+        self._writers: dict[tuple[str, date], pq.ParquetWriter] = {}
+
+    def __enter__(self) -> "_DayWriters":
+        return self
+
+    def write(self, table: Table, frame: pd.DataFrame) -> None:
+        if frame.empty:
+            return
+        data = table.to_arrow(frame)
+        for day in data.column(table.partition).unique().to_pylist():
+            mask = pc.equal(data.column(table.partition), pa.scalar(day, pa.date32()))
+            part = data.filter(mask).drop_columns([table.partition])
+            writer = self._writers.get((table.name, day))
+            if writer is None:
+                folder = self._staging / table.name / f"{table.partition}={day.isoformat()}"
+                folder.mkdir(parents=True, exist_ok=True)
+                writer = pq.ParquetWriter(folder / f"batch-{self._batch:05d}.parquet", part.schema, compression="zstd")
+                self._writers[(table.name, day)] = writer
+            writer.write_table(part)
+
+    def __exit__(self, *exc) -> None:
+        for writer in self._writers.values():
+            writer.close()

@@ -30,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--workers", type=int, help="batch worker processes, 0 = one per core (default 0)")
         command.add_argument("--lock-timeout", type=float, metavar="SECONDS",
                              help="wait this long for another run's lock on the warehouse (default 60)")
+        command.add_argument("--dask-address", help="run the batches on this Dask scheduler, tcp://HOST:PORT "
+                             "(default: $NEWSETL_DASK_ADDRESS, else on this machine)")
 
     ingest = commands.add_parser("ingest", help="process new or changed raw files and publish their days")
     run_options(ingest)
@@ -91,7 +93,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _options(args: argparse.Namespace) -> dict:
     return {"batch_size": args.batch_size, "max_file_bytes": args.max_file_bytes, "workers": args.workers,
-            "lock_timeout": args.lock_timeout}
+            "lock_timeout": args.lock_timeout, "dask_address": args.dask_address}
 
 
 def _summary_line(command: str, run: dict, seconds: float) -> str:

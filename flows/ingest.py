@@ -30,7 +30,7 @@ from flows.plan import MANIFEST_COLUMNS, plan_backfill, plan_ingest, write_plan
 from flows.publish import publish_run
 from flows.report import Progress, install_pause_hooks, pause_at, publish_artifact, staged_rejects
 from flows.rawzone import scan_raw_zone
-from flows.runners import task_runner_for
+from flows.runners import local_processes, run_in_processes, task_runner_for
 from flows.settings import Settings, SettingError, check_day_range, parse_day, pipeline_version, resolve_settings
 from flows.warehouse import Warehouse
 from schemas import FILES, RUNS
@@ -73,8 +73,9 @@ def _plan_extras(plan: pd.DataFrame, staging: Path) -> None:
 
 @task(name="process-batch", retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def process_batch(job: BatchJob) -> dict:
-    """Read, transform and stage one batch of raw files."""
-    return run_batch(job)
+    """Read, transform and stage one batch of raw files (in a worker process when the job says so)."""
+    return run_in_processes(run_batch, job, processes=job.processes, run=job.staging, part=job.batch,
+                            parts=job.batches)
 
 
 @task(name="publish", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -173,7 +174,8 @@ def _rows_per_day(warehouse: Warehouse, days: dict[str, list[str]]) -> dict[str,
 
 def _process_batches(settings: Settings, staging: Path, run_id: str, plan: PlanSummary) -> list[dict]:
     jobs = [BatchJob(raw=settings.raw, staging=str(staging), batch=b, run_id=run_id,
-                     pipeline_version=pipeline_version(), max_file_bytes=settings.max_file_bytes)
+                     pipeline_version=pipeline_version(), max_file_bytes=settings.max_file_bytes,
+                     processes=local_processes(settings, plan.batches), batches=plan.batches)
             for b in range(plan.batches)]
     futures = [process_batch.submit(job) for job in jobs]
     summaries, progress = [], Progress(plan.files_planned)
@@ -217,18 +219,22 @@ def backfill_flow(settings: Settings, start: date, end: date):
 
 @flow(name="ingest")
 def scheduled_ingest(raw: str = "raw", warehouse: str = "warehouse", batch_size: int = 2000,
-                     max_file_bytes: int = 10_000_000, workers: int = 0, lock_timeout: float = 60.0):
+                     max_file_bytes: int = 10_000_000, workers: int = 0, lock_timeout: float = 60.0,
+                     dask_address: str | None = None):
     """Deployment entry point (JSON parameters, see prefect.yaml and `newsetl serve`): the `ingest` flow."""
-    options = {"batch_size": batch_size, "max_file_bytes": max_file_bytes, "workers": workers, "lock_timeout": lock_timeout}
+    options = {"batch_size": batch_size, "max_file_bytes": max_file_bytes, "workers": workers,
+               "lock_timeout": lock_timeout, "dask_address": dask_address}
     return _deployed(lambda settings: with_runner(ingest_flow, settings)(settings, return_state=True),
                      raw, warehouse, options)
 
 
 @flow(name="backfill")
 def backfill_days(start: str, end: str, raw: str = "raw", warehouse: str = "warehouse", batch_size: int = 2000,
-                  max_file_bytes: int = 10_000_000, workers: int = 0, lock_timeout: float = 60.0):
+                  max_file_bytes: int = 10_000_000, workers: int = 0, lock_timeout: float = 60.0,
+                  dask_address: str | None = None):
     """Deployment entry point (JSON parameters): the `backfill` flow for the days start..end (YYYY-MM-DD)."""
-    options = {"batch_size": batch_size, "max_file_bytes": max_file_bytes, "workers": workers, "lock_timeout": lock_timeout}
+    options = {"batch_size": batch_size, "max_file_bytes": max_file_bytes, "workers": workers,
+               "lock_timeout": lock_timeout, "dask_address": dask_address}
 
     def body(settings: Settings):
         first, last = parse_day(start, option="start"), parse_day(end, option="end")
@@ -249,7 +255,7 @@ def _deployed(body, raw: str, warehouse: str, options: dict):
 
 
 def with_runner(flow_object, settings: Settings):
-    """The flow with the task runner its settings ask for: batches in worker processes."""
+    """The flow with the task runner its settings ask for: batches in local worker processes, or on Dask."""
     return flow_object.with_options(task_runner=task_runner_for(settings))
 
 

@@ -85,26 +85,60 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pd.DataFrame, *,
 
 
 def _recompute_duplicates(warehouse: Warehouse, staging: Path, replaced_paths: set[str],
-                          rebuild_days: frozenset[date]) -> tuple[dict[str, str | None], set[date], int]:
-    """duplicate_of for every article after this run, the live days whose flags change, and staged duplicates."""
-    live = warehouse.read_table(ARTICLES, columns=DEDUPE_COLUMNS + ["duplicate_of"]).to_pandas()
-    live = live[~live["source_path"].isin(replaced_paths) & ~live["ingest_date"].isin(rebuild_days)]
+                          rebuild_days: frozenset[date]) -> tuple[pa.Table, set[date], int]:
+    """New duplicate_of of every article whose flag may change, the live days whose flags
+    change, and how many staged articles are duplicates.
+
+    Only content hashes this run adds or removes can change a flag, so only live rows with
+    those hashes are read (filtered while scanning): memory follows the run, not the corpus.
+    """
     staged = _read_staged_table(staging, ARTICLES, DEDUPE_COLUMNS)
+    outgoing = _is_outgoing(replaced_paths, rebuild_days)
+    hashes = _chunks(pa.array(staged["content_hash"], pa.string()))
+    if outgoing is not None:
+        hashes += _chunks(warehouse.read_table(ARTICLES, columns=["content_hash"], filter=outgoing).column("content_hash"))
+    hashes = pc.unique(pa.chunked_array(hashes, pa.string()))
+    live = warehouse.read_table(ARTICLES, columns=DEDUPE_COLUMNS + ["duplicate_of"],
+                                filter=pc.field("content_hash").isin(hashes)).to_pandas()
+    if outgoing is not None and len(live):
+        keep = ~live["source_path"].isin(replaced_paths) & ~live["ingest_date"].isin(rebuild_days)
+        live = live[keep].reset_index(drop=True)
     index = pd.concat([live[DEDUPE_COLUMNS], staged], ignore_index=True)
     flags = flag_duplicates(index)
-    new_flags = dict(zip(index["article_id"], flags.where(flags.notna(), None)))
+    new_flags = pa.table({"article_id": pa.chunked_array(_chunks(pa.array(index["article_id"], pa.string())), pa.string()),
+                          "duplicate_of": pa.chunked_array(_chunks(pa.array(flags.where(flags.notna(), None), pa.string())),
+                                                           pa.string())})
 
     old = live["duplicate_of"].where(live["duplicate_of"].notna(), None)
-    new = live["article_id"].map(new_flags)
+    new = flags.iloc[:len(live)].reset_index(drop=True)
     moved = (old.fillna("") != new.fillna("")).to_numpy()
     ripple_days = set(live.loc[moved, "ingest_date"])
-    staged_duplicates = int(staged["article_id"].map(new_flags).notna().sum()) if len(staged) else 0
+    staged_duplicates = int(flags.iloc[len(live):].notna().sum())
     return new_flags, ripple_days, staged_duplicates
 
 
-def _apply_duplicates(rows: pa.Table, duplicate_of: dict[str, str | None]) -> pa.Table:
-    ids = rows.column("article_id").to_pylist()
-    flags = pa.array([duplicate_of.get(i) for i in ids], pa.string())
+def _chunks(values: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
+    """pa.array() of an Arrow-backed pandas column is already chunked: a list of plain arrays either way."""
+    return list(values.chunks) if isinstance(values, pa.ChunkedArray) else [values]
+
+
+def _is_outgoing(replaced_paths: set[str], rebuild_days: frozenset[date]) -> ds.Expression | None:
+    """Live articles this run removes or replaces: re-processed files and rows of rebuilt days."""
+    parts = []
+    if replaced_paths:
+        parts.append(pc.field("source_path").isin(pa.array(sorted(replaced_paths), pa.string())))
+    if rebuild_days:
+        parts.append(pc.field("ingest_date").isin(pa.array(sorted(rebuild_days), pa.date32())))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else parts[0] | parts[1]
+
+
+def _apply_duplicates(rows: pa.Table, duplicate_of: pa.Table) -> pa.Table:
+    """Set duplicate_of of rows whose flag was recomputed; every other row keeps its own."""
+    position = pc.index_in(rows.column("article_id"), value_set=duplicate_of.column("article_id"))
+    recomputed = pc.take(duplicate_of.column("duplicate_of"), position)
+    flags = pc.if_else(pc.is_valid(position), recomputed, rows.column("duplicate_of").cast(pa.string()))
     return rows.set_column(rows.schema.get_field_index("duplicate_of"), "duplicate_of", flags)
 
 
@@ -152,8 +186,9 @@ def _read_staged_plain(folder: Path) -> pd.DataFrame:
 
 
 def _touched_days(warehouse: Warehouse, touched: pd.DataFrame) -> set[date]:
-    manifest = warehouse.read_table(FILES, columns=["source_path", "ingest_date"]).to_pandas()
-    return set(manifest.loc[manifest["source_path"].isin(touched["source_path"]), "ingest_date"])
+    paths = pa.array(touched["source_path"], pa.string())
+    manifest = warehouse.read_table(FILES, columns=["ingest_date"], filter=pc.field("source_path").isin(paths))
+    return set(manifest.column("ingest_date").to_pylist())
 
 
 def _apply_touched(rows: pa.Table, touched: pd.DataFrame) -> pa.Table:

@@ -1,20 +1,143 @@
-"""Where batches run: worker processes on this machine (threads would share one
-core for Python work), or a single thread when asked for one worker."""
+"""Where batches run.
+
+On this machine the flow's tasks are threads (one per worker), and each hands its
+batch to a small pool of worker processes that import only the batch code
+(pandas, pyarrow, the cleaners; no Prefect): Python work then uses every core,
+and a worker costs ~1.5 s and ~150 MB to start instead of the ~9 s and ~500 MB
+of a Prefect process-pool worker. A plan of one batch, or `--workers 1`, runs in
+the task's own thread. With a Dask scheduler address the tasks run on that
+cluster's workers instead, each batch in the worker that received it.
+"""
 from __future__ import annotations
 
+import atexit
+import multiprocessing
 import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Callable, TypeVar
 
-from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.settings import Settings
+from flows.settings import SettingError, Settings
+
+T = TypeVar("T")
+R = TypeVar("R")
+# A pool left idle this long is shut down: `serve` keeps no idle workers between runs.
+POOL_IDLE_SECONDS = 30.0
 
 
 def worker_count(settings: Settings) -> int:
     return settings.workers or os.cpu_count() or 1
 
 
+def local_processes(settings: Settings, batches: int) -> int:
+    """Worker processes for a local run of `batches` batches; 0 runs each batch in its task's thread."""
+    if settings.dask_address:
+        return 0
+    processes = min(worker_count(settings), batches)
+    return processes if processes > 1 else 0
+
+
 def task_runner_for(settings: Settings):
-    workers = worker_count(settings)
-    if workers == 1:
-        return ThreadPoolTaskRunner(max_workers=1)
-    return ProcessPoolTaskRunner(max_workers=workers)
+    """The flow's task runner: threads that feed the local process pool, or Dask."""
+    if settings.dask_address:
+        return dask_task_runner(settings.dask_address)
+    return ThreadPoolTaskRunner(max_workers=worker_count(settings))
+
+
+def dask_task_runner(address: str):
+    """prefect-dask's runner connected to an existing scheduler; it never starts or stops the cluster."""
+    try:
+        from prefect_dask import DaskTaskRunner
+    except ImportError:
+        raise SettingError("--dask-address needs the Dask extra; install it with "
+                           "pip install 'newsetl[dask]'.") from None
+    return DaskTaskRunner(address=address)
+
+
+def run_in_processes(function: Callable[[T], R], argument: T, *, processes: int,
+                     run: str = "", part: int = 0, parts: int = 0) -> R:
+    """`function(argument)` in this process's shared pool of `processes` workers, or here when 0.
+
+    When `part` `parts` of `run` have all succeeded the pool is shut down at once, so its
+    workers' memory is given back before publishing, not after the idle timeout."""
+    if processes <= 0:
+        return function(argument)
+    result = _POOL.run(function, argument, processes)
+    if parts and _POOL.part_done(run, part, parts):
+        _POOL.shutdown()
+    return result
+
+
+class _SharedPool:
+    """One process pool per driver process, shared by the flow's task threads, started on
+    first use and shut down when idle or at exit. A broken pool (a worker killed, e.g. by
+    the OOM killer) is replaced on the next use, so a task retry gets fresh workers."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._executor: ProcessPoolExecutor | None = None
+        self._size = 0
+        self._active = 0
+        self._timer: threading.Timer | None = None
+        self._done: dict[str, set[int]] = {}
+
+    def part_done(self, run: str, part: int, parts: int) -> bool:
+        """Record one finished part of a run; True when it was the run's last."""
+        with self._lock:
+            done = self._done.setdefault(run, set())
+            done.add(part)
+            if len(done) < parts:
+                return False
+            del self._done[run]
+            return True
+
+    def run(self, function, argument, processes: int):
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if self._executor is None or self._size != processes:
+                self._shutdown_locked()
+                # spawn: the driver has threads (Prefect's), so forking it is unsafe.
+                self._executor = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
+                self._size = processes
+            executor = self._executor
+            self._active += 1
+        try:
+            return executor.submit(function, argument).result()
+        except BrokenProcessPool:
+            with self._lock:
+                if self._executor is executor:
+                    self._executor = None
+            raise
+        finally:
+            with self._lock:
+                self._active -= 1
+                if self._active == 0 and self._executor is not None:
+                    self._timer = threading.Timer(POOL_IDLE_SECONDS, self._shutdown_if_idle)
+                    self._timer.daemon = True
+                    self._timer.start()
+
+    def _shutdown_if_idle(self) -> None:
+        with self._lock:
+            if self._active == 0:
+                self._shutdown_locked()
+
+    def _shutdown_locked(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+
+    def shutdown(self) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            self._shutdown_locked()
+
+
+_POOL = _SharedPool()
+atexit.register(_POOL.shutdown)

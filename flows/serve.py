@@ -64,9 +64,8 @@ def _interrupt(signum, frame) -> None:
 
 
 def _parameters(settings: Settings) -> dict:
-    return {"raw": settings.raw, "warehouse": settings.warehouse, "batch_size": settings.batch_size,
-            "max_file_bytes": settings.max_file_bytes, "workers": settings.workers,
-            "lock_timeout": settings.lock_timeout}
+    """The served flow's parameters: every setting, as JSON values."""
+    return settings.as_parameters()
 
 
 def _module_entrypoint():

@@ -45,6 +45,9 @@ class Settings:
     # enough to absorb a hand-started run finishing, short enough that an hourly run stuck
     # behind a long backfill fails within a minute (and the next hour picks its files up).
     lock_timeout: float = 60.0
+    # An existing Dask scheduler (tcp://HOST:PORT) to run the batches on; None runs them here.
+    # raw/ and warehouse/ must then be on a filesystem every Dask worker sees at the same path.
+    dask_address: str | None = None
 
     def as_parameters(self) -> dict:
         return asdict(self)
@@ -57,6 +60,8 @@ def resolve_settings(raw: str | None, warehouse: str | None, **options) -> Setti
     if not raw_root.is_dir():
         raise SettingError(f"raw folder {raw_root} does not exist or is not a folder; pass --raw PATH or set NEWSETL_RAW.")
     _check_writable(warehouse_root)
+    options.setdefault("dask_address", None)
+    options["dask_address"] = options["dask_address"] or os.environ.get("NEWSETL_DASK_ADDRESS") or None
     settings = Settings(raw=str(raw_root), warehouse=str(warehouse_root),
                         **{k: v for k, v in options.items() if v is not None})
     if settings.batch_size < 1:
@@ -67,6 +72,9 @@ def resolve_settings(raw: str | None, warehouse: str | None, **options) -> Setti
         raise SettingError(f"--lock-timeout must be 0 (do not wait) or more seconds, not {settings.lock_timeout:g}.")
     if settings.workers < 0:
         raise SettingError(f"--workers must be 0 (one per core) or more, not {settings.workers}.")
+    if settings.dask_address is not None and "://" not in settings.dask_address:
+        raise SettingError(f"--dask-address must be a scheduler address like tcp://10.0.0.5:8786, "
+                           f"not {settings.dask_address!r}.")
     return settings
 
 

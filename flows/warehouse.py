@@ -87,8 +87,10 @@ class Warehouse:
         parts = [pq.read_table(f, columns=schema.names, schema=schema) for f in files]
         return pa.concat_tables(parts)
 
-    def read_table(self, table: Table | str, columns: list[str] | None = None) -> pa.Table:
-        """The whole table, partition column included as a date."""
+    def read_table(self, table: Table | str, columns: list[str] | None = None,
+                   filter: ds.Expression | None = None) -> pa.Table:
+        """The whole table, partition column included as a date; only rows matching `filter`
+        when given (evaluated while scanning, so memory follows the matches, not the table)."""
         table = TABLES[_name(table)]
         schema = table.arrow_schema()
         if columns is not None:
@@ -103,7 +105,7 @@ class Warehouse:
             partitioning=ds.partitioning(pa.schema([pa.field(table.partition, pa.date32())]), flavor="hive"),
             exclude_invalid_files=False,
         )
-        return dataset.to_table(columns=schema.names).cast(schema)
+        return dataset.to_table(columns=schema.names, filter=filter).cast(schema)
 
     # ---- writing -----------------------------------------------------------
     def publish_day(self, table: Table | str, day: date, rows: pa.Table, *, staging: Path) -> str:

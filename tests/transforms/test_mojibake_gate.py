@@ -1,0 +1,32 @@
+"""The cheap pre-check in front of ftfy changes nothing: `repair_mojibake` (ftfy only
+when `looks_like_mojibake`) gives exactly what ftfy on every text gives."""
+from __future__ import annotations
+
+import ftfy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from transforms.normalise import MOJIBAKE_FIXER, repair_mojibake
+
+SAMPLES = [
+    "Plain ASCII news text, nothing to repair.",
+    "â€œsovereigntyâ€\x9d and the Ã©lite cafÃ© â€” donâ€™t",  # UTF-8 read as cp1252
+    "Le prÃ©sident a dÃ©clarÃ© Ã  Paris",
+    "El niÃ±o llegÃ³ maÃ±ana",
+    "Ù…Ø±Ø­Ø¨Ø§",  # Arabic UTF-8 read as cp1252
+    "Correct accents: café, élite, “quotes”, don’t, مرحبا",
+    "Â\xa0non-breaking mojibake",
+]
+# Letters that mojibake is made of, plus the clean text they come from.
+_ALPHABET = st.sampled_from(list("aeé’“”—–ÃÂâ€™œ\x9d\x80\x93\x94ØÙ…©®±ñ ó.,\n") + ["Ã©", "â€™", "Ã ", "Ø§"])
+
+
+def test_gate_equals_ftfy_on_samples():
+    for text in SAMPLES:
+        assert repair_mojibake(text) == ftfy.fix_text(text, MOJIBAKE_FIXER), text
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_ALPHABET, max_size=40).map("".join))
+def test_gate_equals_ftfy_on_generated_text(text):
+    assert repair_mojibake(text) == ftfy.fix_text(text, MOJIBAKE_FIXER)
