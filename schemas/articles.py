@@ -1,5 +1,7 @@
 """articles: one row per accepted raw article file."""
-from schemas._types import DAY, FLOAT32, INT32, INT64, STRING, STRINGS, TIMESTAMP
+from schemas._common import INGEST_DATE, PIPELINE_VERSION, PROCESSED_AT, RUN_ID, SIZE_BYTES, SOURCE_PATH, SOURCE_SHA256
+from schemas._types import FLOAT32, INT32, STRING, STRINGS
+from schemas._common import INGEST_DATE, PIPELINE_VERSION, PROCESSED_AT, RUN_ID, SIZE_BYTES, SOURCE_PATH, SOURCE_SHA256
 from schemas.table import Column as C, Table
 
 ARTICLES = Table(
@@ -10,8 +12,8 @@ ARTICLES = Table(
     columns=(
         C("article_id", STRING, False, "16 hex of sha256 of source_path: the row's key, stable across reruns and backfills"),
         C("source_id", STRING, True, "the crawler's 16-hex id from the file name; not unique when a source re-delivers"),
-        C("source_path", STRING, False, "path relative to the raw root, '/'-separated"),
-        C("source_sha256", STRING, False, "sha256 of the raw file bytes"),
+        SOURCE_PATH,
+        SOURCE_SHA256,
         C("publisher", STRING, True, "last breadcrumb part, cleaned; null when the file has no breadcrumb"),
         C("sections", STRINGS, False, "breadcrumb parts before the publisher"),
         C("title", STRING, False, "cleaned headline"),
@@ -30,10 +32,10 @@ ARTICLES = Table(
         C("non_alpha_ratio", FLOAT32, False, "share of the non-space characters of body that are not letters"),
         C("boilerplate_lines_removed", INT32, False, "boilerplate lines cut from the start or end of the body"),
         C("quality_flags", STRINGS, False, "quality signals, never filters (short_body, title_in_body, all_caps_title, mostly_non_text, ...)"),
-        C("size_bytes", INT64, False, "size of the raw file in bytes"),
-        C("run_id", STRING, False, "the run that wrote this row"),
-        C("processed_at", TIMESTAMP, False, "when this row was produced"),
-        C("pipeline_version", STRING, False, "newsetl package version and cleaning version that produced the row"),
-        C("ingest_date", DAY, False, "day folder under raw/, else the file's modification day (UTC)"),
+        SIZE_BYTES,
+        RUN_ID,
+        PROCESSED_AT,
+        PIPELINE_VERSION,
+        INGEST_DATE,
     ),
 )
