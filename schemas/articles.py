@@ -1,7 +1,6 @@
 """articles: one row per accepted raw article file."""
 from schemas._common import INGEST_DATE, PIPELINE_VERSION, PROCESSED_AT, RUN_ID, SIZE_BYTES, SOURCE_PATH, SOURCE_SHA256
 from schemas._types import FLOAT32, INT32, STRING, STRINGS
-from schemas._common import INGEST_DATE, PIPELINE_VERSION, PROCESSED_AT, RUN_ID, SIZE_BYTES, SOURCE_PATH, SOURCE_SHA256
 from schemas.table import Column as C, Table
 
 ARTICLES = Table(
