@@ -17,7 +17,6 @@ import pyarrow.parquet as pq
 
 from flows.rawzone import read_raw_file
 from schemas import ARTICLES, FILES, PARAGRAPHS, REJECTS, Table
-from transforms.articles import build_articles
 
 PLAN_FOLDER = "plan"
 
@@ -47,6 +46,9 @@ CHUNK_FILES = 500
 
 def run_batch(job: BatchJob, *, chunk_files: int = CHUNK_FILES) -> dict:
     """Process the files planned for one batch; stage their rows; return counts only."""
+    # Imported in the worker only: cleaning loads ftfy, charset-normalizer and the language model,
+    # which the driver (it imports this module to name the task) never needs.
+    from transforms.articles import build_articles
     plan = pq.read_table(batch_plan_path(job.staging, job.batch)).to_pandas()
     root = Path(job.raw)
     processed_at = datetime.now(timezone.utc)

@@ -53,7 +53,7 @@ class PlanSummary:
 def plan_task(settings: Settings, staging: str, start: date | None, end: date | None) -> PlanSummary:
     """List raw/, compare with the manifest, and write the batch plan to staging."""
     listing = scan_raw_zone(settings.raw)
-    manifest = Warehouse(settings.warehouse).read_table(FILES, columns=MANIFEST_COLUMNS).to_pandas()
+    manifest = Warehouse(settings.warehouse).read_table(FILES, columns=MANIFEST_COLUMNS)  # compared in Arrow
     if start is None:
         plan = plan_ingest(listing, manifest)
         seen = len(listing)

@@ -4,14 +4,17 @@ For every affected day of every table the next version is: the live rows,
 minus the files this run re-processed (or every row, for a day being rebuilt),
 plus the staged rows; `duplicate_of` is then recomputed across all days, and
 a day whose flags move is rewritten too. Each day goes in through
-`Warehouse.publish_day`, the manifest (`files`) last.
+`Warehouse.publish_day`, the manifest (`files`) last, streamed chunk by chunk:
+memory follows a row group, not the size of a day.
 """
 from __future__ import annotations
 
 import logging
+import itertools
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Iterator
 
 import pandas as pd
 import pyarrow as pa
@@ -47,7 +50,8 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pd.DataFrame, *,
     # Every re-processed file's live rows go, not only those the manifest knows: a run killed (or a
     # publish retried) after some days were swapped in left rows of files the manifest never got.
     replaced_paths = set(reprocessed["source_path"])
-    replaced_ids = {article_id_for(p) for p in replaced_paths}
+    removed = _Removed(paths=pa.array(sorted(replaced_paths), pa.string()),
+                       ids=pa.array(sorted({article_id_for(p) for p in replaced_paths}), pa.string()))
     removed_days = {
         "articles": set(replaced.loc[replaced["previous_status"] == "article", "previous_ingest_date"]),
         "rejects": set(replaced.loc[replaced["previous_status"] == "rejected", "previous_ingest_date"]),
@@ -67,21 +71,39 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pd.DataFrame, *,
             days |= _touched_days(warehouse, touched)
         written = []
         for day in sorted(days):
-            if day in rebuild_days:
-                live = table.empty(with_partition=False)
-            else:
-                live = _drop_replaced(table, warehouse.read_day(table, day), replaced_paths, replaced_ids)
-            rows = pa.concat_tables([live, _read_staged_day(staging, table, day)])
-            if table is ARTICLES:
-                rows = _apply_duplicates(rows, duplicate_of)
-            if table is FILES and not touched.empty:
-                rows = _apply_touched(rows, touched)
-            rows = rows.sort_by([(k, "ascending") for k in table.key])
-            outcome = warehouse.publish_day(table, day, rows, staging=staging)
+            chunks = _next_day(warehouse, staging, table, day, rebuild=day in rebuild_days, removed=removed,
+                               duplicate_of=duplicate_of, touched=touched)
+            outcome = warehouse.publish_day(table, day, chunks, staging=staging)
             if outcome != "unchanged":
                 written.append(day.isoformat())
         result.days[table.name] = written
     return result
+
+
+@dataclass(frozen=True)
+class _Removed:
+    """Live rows of re-processed files: by source_path, or by article_id in tables without it."""
+    paths: pa.Array
+    ids: pa.Array
+
+
+def _next_day(warehouse: Warehouse, staging: Path, table: Table, day: date, *, rebuild: bool, removed: _Removed,
+              duplicate_of: pa.Table, touched: pd.DataFrame) -> Iterator[pa.Table]:
+    """The next version of one day, chunk by chunk, so a day is never held whole.
+
+    Row order: the live rows that stay, in their order, then the staged rows in batch order
+    (batch files are source_path-ordered slices of the plan): the same inputs give the same files.
+    """
+    live = iter(()) if rebuild else warehouse.iter_day(table, day)
+    for chunk in itertools.chain((_drop_replaced(table, rows, removed) for rows in live),
+                                 _iter_staged_day(staging, table, day)):
+        if not chunk.num_rows:
+            continue
+        if table is ARTICLES:
+            chunk = _apply_duplicates(chunk, duplicate_of)
+        if table is FILES and not touched.empty:
+            chunk = _apply_touched(chunk, touched)
+        yield chunk
 
 
 def _recompute_duplicates(warehouse: Warehouse, staging: Path, replaced_paths: set[str],
@@ -142,13 +164,13 @@ def _apply_duplicates(rows: pa.Table, duplicate_of: pa.Table) -> pa.Table:
     return rows.set_column(rows.schema.get_field_index("duplicate_of"), "duplicate_of", flags)
 
 
-def _drop_replaced(table: Table, rows: pa.Table, paths: set[str], ids: set[str]) -> pa.Table:
-    if not rows.num_rows or not paths:
+def _drop_replaced(table: Table, rows: pa.Table, removed: _Removed) -> pa.Table:
+    if not rows.num_rows or not len(removed.paths):
         return rows
     if "source_path" in rows.column_names:
-        mask = pc.is_in(rows.column("source_path"), value_set=pa.array(sorted(paths), pa.string()))
+        mask = pc.is_in(rows.column("source_path"), value_set=removed.paths)
     else:
-        mask = pc.is_in(rows.column("article_id"), value_set=pa.array(sorted(ids), pa.string()))
+        mask = pc.is_in(rows.column("article_id"), value_set=removed.ids)
     return rows.filter(pc.invert(mask))
 
 
@@ -159,13 +181,17 @@ def _staged_days(staging: Path, table: Table) -> set[date]:
     return {date.fromisoformat(p.name.split("=", 1)[1]) for p in folder.iterdir() if p.is_dir()}
 
 
-def _read_staged_day(staging: Path, table: Table, day: date) -> pa.Table:
+def _iter_staged_day(staging: Path, table: Table, day: date) -> Iterator[pa.Table]:
+    """The staged rows of one day, batch file by batch file, a row group at a time."""
     folder = staging / table.name / f"{table.partition}={day.isoformat()}"
-    files = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
-    schema = table.file_schema()
-    if not files:
-        return schema.empty_table()
-    return pa.concat_tables([pq.read_table(f, schema=schema) for f in files])
+    for path in sorted(folder.glob("*.parquet")) if folder.is_dir() else []:
+        yield from _iter_file(path, table)
+
+
+def _iter_file(path: Path, table: Table) -> Iterator[pa.Table]:
+    parquet = pq.ParquetFile(path)
+    for group in range(parquet.num_row_groups):
+        yield parquet.read_row_group(group)
 
 
 def _read_staged_table(staging: Path, table: Table, columns: list[str]) -> pd.DataFrame:

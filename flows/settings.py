@@ -11,7 +11,9 @@ from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from transforms.document import CLEANING_VERSION
+# The version only: transforms.document would load ftfy, charset-normalizer and the language
+# model into the driver, which never cleans a document.
+from transforms.version import CLEANING_VERSION
 
 
 class SettingError(Exception):

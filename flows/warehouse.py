@@ -17,6 +17,7 @@ import sys
 import uuid
 from datetime import date
 from pathlib import Path
+from typing import Iterable, Iterator
 
 import pyarrow as pa
 import pyarrow.dataset as ds
@@ -30,6 +31,8 @@ STAGING = ".staging"
 # Days bigger than this are split over several files; one file per day otherwise.
 MAX_ROWS_PER_FILE = 1_000_000
 ROW_GROUP_ROWS = 64_000
+# Also cut a row group at this many bytes of Arrow data, so a day of long articles is never held whole.
+ROW_GROUP_BYTES = 64 * 1024 * 1024
 
 _RENAME_NOREPLACE = 1
 _RENAME_EXCHANGE = 2
@@ -87,6 +90,15 @@ class Warehouse:
         parts = [pq.read_table(f, columns=schema.names, schema=schema) for f in files]
         return pa.concat_tables(parts)
 
+    def iter_day(self, table: Table | str, day: date) -> Iterator[pa.Table]:
+        """One published day a row group at a time, in file order (nothing if the day does not exist)."""
+        table = TABLES[_name(table)]
+        folder = self.partition_dir(table, day)
+        for path in sorted(folder.glob("*.parquet")) if folder.is_dir() else []:
+            parquet = pq.ParquetFile(path)
+            for group in range(parquet.num_row_groups):
+                yield parquet.read_row_group(group)
+
     def read_table(self, table: Table | str, columns: list[str] | None = None,
                    filter: ds.Expression | None = None) -> pa.Table:
         """The whole table, partition column included as a date; only rows matching `filter`
@@ -108,42 +120,49 @@ class Warehouse:
         return dataset.to_table(columns=schema.names, filter=filter).cast(schema)
 
     # ---- writing -----------------------------------------------------------
-    def publish_day(self, table: Table | str, day: date, rows: pa.Table, *, staging: Path) -> str:
+    def publish_day(self, table: Table | str, day: date, rows: pa.Table | Iterable[pa.Table | pa.RecordBatch], *,
+                    staging: Path) -> str:
         """Replace one day of one table with `rows` (file schema) atomically; no rows removes the day.
+
+        `rows` is one Arrow table, or chunks of the day in the order they go into the files: the
+        day is then written chunk by chunk, never held whole. Each chunk is cast and checked for
+        nulls as it arrives; the key is checked across the whole day (key columns only) before the
+        swap, so a bad day never goes in. Days over MAX_ROWS_PER_FILE rows are split into
+        part-00000.parquet, part-00001.parquet, ... in row order.
 
         Returns what happened: "replaced", "created", "removed" or "unchanged" (nothing there, nothing to write).
         """
         table = TABLES[_name(table)]
         live = self.partition_dir(table, day)
-        if rows.num_rows == 0:
+        built = staging / "publish" / table.name / live.name
+        if built.exists():  # debris of an earlier attempt of this very run
+            shutil.rmtree(built)
+        built.mkdir(parents=True)
+        chunks = [rows] if isinstance(rows, (pa.Table, pa.RecordBatch)) else rows
+        written = _write_day(table, built, chunks)
+        if written == 0:
+            shutil.rmtree(built)
             if not live.exists():
                 return "unchanged"
             self._retire(live, staging)
             log.info("published %s %s: removed (no rows left)", table.name, day)
             return "removed"
-        built = staging / "publish" / table.name / live.name
-        if built.exists():  # debris of an earlier attempt of this very run
-            shutil.rmtree(built)
-        built.mkdir(parents=True)
-        rows = table.to_arrow(rows, with_partition=False)
-        for number, start in enumerate(range(0, rows.num_rows, MAX_ROWS_PER_FILE)):
-            path = built / f"part-{number:05d}.parquet"
-            pq.write_table(rows.slice(start, MAX_ROWS_PER_FILE), path, compression="zstd",
-                           row_group_size=ROW_GROUP_ROWS, coerce_timestamps="us", allow_truncated_timestamps=False)
-            _fsync_file(path)
+        outcome = self._swap_in(built, live)
+        log.info("published %s %s: %s, %d rows", table.name, day, outcome, written)
+        return outcome
+
+    def _swap_in(self, built: Path, live: Path) -> str:
+        """Exchange a fully written, fsynced day folder with the live one (or create it)."""
         _fsync_dir(built)
         live.parent.mkdir(parents=True, exist_ok=True)
         if live.exists():
             _exchange(built, live)
             _fsync_dir(live.parent)
             shutil.rmtree(built)  # now holds the old version
-            outcome = "replaced"
-        else:
-            _rename_noreplace(built, live)
-            _fsync_dir(live.parent)
-            outcome = "created"
-        log.info("published %s %s: %s, %d rows", table.name, day, outcome, rows.num_rows)
-        return outcome
+            return "replaced"
+        _rename_noreplace(built, live)
+        _fsync_dir(live.parent)
+        return "created"
 
     def _retire(self, live: Path, staging: Path) -> None:
         """Take a day out of its table in one rename, then delete it outside the table."""
@@ -165,6 +184,60 @@ class Warehouse:
                     shutil.rmtree(entry.path, ignore_errors=True)
                     removed.append(entry.name)
         return removed
+
+
+def _write_day(table: Table, folder: Path, chunks: Iterable[pa.Table | pa.RecordBatch]) -> int:
+    """Write a day's chunks into `folder` as part-NNNNN.parquet files; return the rows written."""
+    schema = table.file_schema()
+    keys, pending, pending_rows, pending_bytes = [], [], 0, 0
+    writer, number, in_file, total = None, -1, 0, 0
+
+    def flush() -> None:
+        nonlocal writer, number, in_file, pending, pending_rows, pending_bytes
+        data = pa.concat_tables(pending) if len(pending) > 1 else pending[0]
+        pending, pending_rows, pending_bytes = [], 0, 0
+        start = 0
+        while start < data.num_rows:
+            if writer is None or in_file >= MAX_ROWS_PER_FILE:
+                if writer is not None:
+                    _close(writer, folder / f"part-{number:05d}.parquet")
+                number, in_file = number + 1, 0
+                writer = pq.ParquetWriter(folder / f"part-{number:05d}.parquet", schema, compression="zstd",
+                                          coerce_timestamps="us", allow_truncated_timestamps=False)
+            take = min(data.num_rows - start, MAX_ROWS_PER_FILE - in_file)
+            writer.write_table(data.slice(start, take), row_group_size=ROW_GROUP_ROWS)
+            start, in_file = start + take, in_file + take
+
+    try:
+        for chunk in chunks:
+            if isinstance(chunk, pa.RecordBatch):
+                chunk = pa.Table.from_batches([chunk])
+            if chunk.num_rows == 0:
+                continue
+            chunk = table.to_arrow(chunk, with_partition=False, check_key=False)
+            keys.append(chunk.select([k for k in table.key if k in chunk.column_names]))
+            pending.append(chunk)
+            pending_rows += chunk.num_rows
+            pending_bytes += chunk.nbytes
+            total += chunk.num_rows
+            # A row group of ROW_GROUP_ROWS rows, or less when rows are big (article bodies).
+            if pending_rows >= ROW_GROUP_ROWS or pending_bytes >= ROW_GROUP_BYTES:
+                flush()
+        if pending:
+            flush()
+        if keys:
+            table.validate_key(pa.concat_tables(keys))
+    finally:
+        if writer is not None:
+            writer.close()
+    if writer is not None:
+        _fsync_file(folder / f"part-{number:05d}.parquet")
+    return total
+
+
+def _close(writer: pq.ParquetWriter, path: Path) -> None:
+    writer.close()
+    _fsync_file(path)
 
 
 def _name(table: Table | str) -> str:

@@ -42,8 +42,11 @@ class Table:
         schema = self.arrow_schema()
         return schema.remove(schema.get_field_index(self.partition))
 
-    def to_arrow(self, frame: pd.DataFrame | pa.Table, *, with_partition: bool = True) -> pa.Table:
-        """Select, order and cast a frame to this table's schema; raise SchemaViolation if it does not fit."""
+    def to_arrow(self, frame: pd.DataFrame | pa.Table, *, with_partition: bool = True,
+                 check_key: bool = True) -> pa.Table:
+        """Select, order and cast a frame to this table's schema; raise SchemaViolation if it does not fit.
+
+        `check_key=False` leaves key uniqueness to the caller (a chunk of a day checked as a whole)."""
         schema = self.arrow_schema() if with_partition else self.file_schema()
         present = frame.columns if isinstance(frame, pd.DataFrame) else frame.column_names
         missing = [n for n in schema.names if n not in present]
@@ -58,10 +61,10 @@ class Table:
                 data = frame.select(schema.names).cast(loose, safe=True)
         except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as error:
             raise SchemaViolation(f"{self.name}: {error}") from error
-        self.validate(data)
+        self.validate(data, check_key=check_key)
         return data.cast(schema)
 
-    def validate(self, data: pa.Table) -> None:
+    def validate(self, data: pa.Table, *, check_key: bool = True) -> None:
         """Check nullability and key uniqueness of an Arrow table already cast to this schema."""
         for column in self.columns:
             if column.name not in data.column_names or column.nullable:
@@ -69,6 +72,11 @@ class Table:
             nulls = data.column(column.name).null_count
             if nulls:
                 raise SchemaViolation(f"{self.name}.{column.name}: {nulls} null value(s) in a non-null column")
+        if check_key:
+            self.validate_key(data)
+
+    def validate_key(self, data: pa.Table) -> None:
+        """Check that the key columns present in `data` identify each row once."""
         key_columns = [k for k in self.key if k in data.column_names]
         if key_columns and data.num_rows:
             grouped = data.group_by(key_columns).aggregate([([], "count_all")])

@@ -26,8 +26,8 @@ from transforms.quality import quality_signals
 from transforms.rejects import Rejected
 from transforms.structure import join_lines, parse_article
 
-# Bump when the output of `clean_article` changes for some input.
-CLEANING_VERSION = "1.1.0"
+# Bump (in transforms/version.py) when the output of `clean_article` changes for some input.
+from transforms.version import CLEANING_VERSION  # noqa: E402,F401  (re-exported)
 
 # Machine codes of the `fixes` column: what cleaning changed in a document.
 FIX_CODES: dict[str, str] = {
