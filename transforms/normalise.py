@@ -45,16 +45,16 @@ def _decoded_as(codec: str, first: int, last: int) -> set[str]:
 
 
 # The signatures of text decoded with the wrong codec: a UTF-8 lead byte followed
-# by a continuation byte as cp1252 / latin-1 render them (`â€œ`, `Ã©`, `Ø±`) or as
-# cp1251 does (`РџСЂ`), any C1 control (cp1252 text read as latin-1:
+# by a continuation byte as cp1252 / latin-1 render them (`â€œ`, `Ã©`, `Ø±`), as
+# cp1251 (`РџСЂ`) or MacRoman (`”é`) do, any C1 control (cp1252 text read as latin-1:
 # `\x93quoted\x94`), and `Â`/`Ã` before a space (a UTF-8 NBSP whose second byte
 # became a space). Clean text almost never matches, so ftfy, which costs about a
 # millisecond per article, only runs when this does. The pattern opens with one
 # character class so the regex engine can skip ahead quickly on clean text.
-_LEADS = _decoded_as("cp1252", 0xC2, 0xF4) | _decoded_as("latin-1", 0xC2, 0xF4) | _decoded_as("cp1251", 0xC2, 0xF4)
-_CONTINUATIONS = (
-    _decoded_as("cp1252", 0x80, 0xBF) | _decoded_as("latin-1", 0x80, 0xBF) | _decoded_as("cp1251", 0x80, 0xBF)
-)
+# ftfy also repairs UTF-8 read as MacRoman (`”é` -> `ӎ`), so those renderings count too.
+_WRONG_CODECS = ("cp1252", "latin-1", "cp1251", "mac_roman")
+_LEADS = set().union(*(_decoded_as(codec, 0xC2, 0xF4) for codec in _WRONG_CODECS))
+_CONTINUATIONS = set().union(*(_decoded_as(codec, 0x80, 0xBF) for codec in _WRONG_CODECS))
 _MOJIBAKE_HINT = re.compile(
     f"[{_char_class(_LEADS)[1:-1]}\x80-\x9f]"
     f"(?:(?<=[\x80-\x9f])|(?<=[\u00c2\u00c3]) |{_char_class(_CONTINUATIONS)})"

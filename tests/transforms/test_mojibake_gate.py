@@ -26,7 +26,7 @@ def test_gate_equals_ftfy_on_samples():
         assert repair_mojibake(text) == ftfy.fix_text(text, MOJIBAKE_FIXER), text
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.lists(_ALPHABET, max_size=40).map("".join))
 def test_gate_equals_ftfy_on_generated_text(text):
     assert repair_mojibake(text) == ftfy.fix_text(text, MOJIBAKE_FIXER)
