@@ -18,6 +18,9 @@ _DEFAULTS = {
     "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
     # Results are small summaries; nothing needs persisting between runs.
     "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
+    # The temporary server's first start in a new PREFECT_HOME creates its database, which took
+    # 20-30 s here: over Prefect's default 20 s wait, so the first run on a fresh clone failed.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
 }
 
 
