@@ -25,7 +25,10 @@ def detect_language(
     text: str,
     *,
     min_score: float = 0.5,  # lid.176 scores clean prose above 0.9; below 0.5 it is guessing (mixed or very short text)
-    max_chars: int = 500,  # ~80 words decide the language as well as 10,000 do; the model's cost grows with length
+    # ~30 words of news prose decide the language as well as 2,000 characters do (100 % the same code on
+    # 3,000 bench articles and the fixture drop, `bench/lid_window.py`), at ~120 µs a call instead of ~220 µs
+    # for 500 characters: the model's cost grows with the length.
+    max_chars: int = 200,
     min_letters: int = 20,  # under ~4 words any score is noise
 ) -> tuple[str | None, float | None]:
     """ISO 639-1 code and score of the text's language; (None, None) when too short, code None when unsure."""
