@@ -1,7 +1,7 @@
 """Process-wide Prefect settings, applied before Prefect is imported.
 
-Keeps Prefect's home project-local, silences telemetry, and routes the
-`newsetl` loggers through Prefect so run logs reach the UI too.
+Keeps Prefect's home project-local, silences telemetry, routes the `newsetl`
+loggers through Prefect so run logs reach the UI too, and picks Arrow's allocator.
 """
 from __future__ import annotations
 
@@ -21,6 +21,11 @@ _DEFAULTS = {
     # The temporary server's first start in a new PREFECT_HOME creates its database, which took
     # 20-30 s here: over Prefect's default 20 s wait, so the first run on a fresh clone failed.
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+    # Arrow's allocator. The wheel's default, mimalloc, kept what publishing and a batch had freed:
+    # 320 MB vs 234 MB after publishing 20k articles, 205 MB vs 169 MB per batch worker (measured
+    # with ARROW_DEFAULT_MEMORY_POOL set either way). Read when pyarrow first allocates, and inherited
+    # by the batch worker processes.
+    "ARROW_DEFAULT_MEMORY_POOL": "jemalloc",
 }
 
 

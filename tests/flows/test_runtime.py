@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 from flows.runtime import configure_prefect_env
 
@@ -29,3 +32,16 @@ def test_what_the_user_set_wins(monkeypatch):
     configure_prefect_env(home="/nonexistent/home")
     assert os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] == "7"
     assert os.environ["DO_NOT_TRACK"] == "0"
+
+
+def test_arrow_allocator_is_one_that_gives_memory_back(tmp_path):
+    # mimalloc, the wheel's default, kept freed memory: the driver and each batch worker stayed bigger.
+    script = ("from flows.runtime import configure_prefect_env\n"
+              "configure_prefect_env()\n"
+              "import pyarrow as pa\n"
+              "print(pa.default_memory_pool().backend_name)\n")
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
+                            cwd=Path(__file__).parents[2], timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "jemalloc"
