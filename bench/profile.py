@@ -42,10 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     manifest = manifest.reindex(columns=["source_path", "source_sha256", "size_bytes", "modified_at",
                                          "ingest_date", "status", "reject_reason"])
     clock = time.perf_counter()
-    plan = plan_ingest(listing.head(args.files), manifest)
+    plan = plan_ingest(listing.slice(0, args.files), manifest)
     with tempfile.TemporaryDirectory() as staging:
         batches = write_plan(plan, Path(staging), batch_size=args.batch_size)
-        print(f"plan: {len(plan):,} files, {batches} batches in {time.perf_counter() - clock:.2f} s")
+        print(f"plan: {plan.num_rows:,} files, {batches} batches in {time.perf_counter() - clock:.2f} s")
         # Warm imports and lazily loaded models outside the profile.
         run_batch(BatchJob(raw=str(Path(args.raw).resolve()), staging=staging, batch=0, run_id="warm",
                            pipeline_version="profile", max_file_bytes=10_000_000))
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
                                pipeline_version="profile", max_file_bytes=10_000_000))
         profiler.stop()
         seconds = time.perf_counter() - clock
-    print(f"run_batch: {len(plan):,} files in {seconds:.2f} s = {len(plan) / seconds:,.0f} files/s on one core")
+    print(f"run_batch: {plan.num_rows:,} files in {seconds:.2f} s = {plan.num_rows / seconds:,.0f} files/s on one core")
     print(profiler.output_text(unicode=False, color=False, show_all=False))
     if args.html:
         Path(args.html).write_text(profiler.output_html())

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
@@ -59,16 +60,16 @@ def plan_task(settings: Settings, staging: str, start: date | None, end: date | 
         seen = len(listing)
     else:
         plan = plan_backfill(listing, manifest, start, end)
-        seen = len(plan)
+        seen = plan.num_rows
     batches = write_plan(plan, Path(staging), batch_size=settings.batch_size)
     _plan_extras(plan, Path(staging))
-    return PlanSummary(files_seen=seen, files_planned=len(plan), batches=batches)
+    return PlanSummary(files_seen=seen, files_planned=plan.num_rows, batches=batches)
 
 
-def _plan_extras(plan: pd.DataFrame, staging: Path) -> None:
+def _plan_extras(plan: pa.Table, staging: Path) -> None:
     """What publishing needs of the plan: each re-processed file's previous day and status."""
-    columns = ["source_path", "previous_ingest_date", "previous_status"]
-    plan[columns].to_parquet(staging / "replaced.parquet", index=False)
+    pq.write_table(plan.select(["source_path", "previous_ingest_date", "previous_status"]),
+                   staging / "replaced.parquet")
 
 
 @task(name="process-batch", retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -81,7 +82,7 @@ def process_batch(job: BatchJob) -> dict:
 @task(name="publish", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def publish_task(settings: Settings, staging: str, rebuild_days: list[date]) -> dict:
     """Swap every affected day of every table into the warehouse, the manifest last."""
-    replaced = pd.read_parquet(Path(staging) / "replaced.parquet")
+    replaced = pq.read_table(Path(staging) / "replaced.parquet")
     result = publish_run(Warehouse(settings.warehouse), Path(staging), replaced, rebuild_days=frozenset(rebuild_days))
     return {"days": result.days, "days_published": result.days_published, "duplicates": result.duplicates}
 

@@ -1,9 +1,9 @@
 """What a run has to process: the raw listing compared with the `files` manifest.
 
 `ingest` takes files that are new, changed (size or mtime differ) or were
-unreadable last time; `backfill` takes every file of its days. The plan is
-written to staging in batch-sized Parquet files, so tasks get a batch number,
-not a list of paths.
+unreadable last time; `backfill` takes every file of its days. Plans are Arrow
+tables in listing order, written to staging in batch-sized Parquet files, so
+tasks get a batch number, not a list of paths.
 """
 from __future__ import annotations
 
@@ -20,49 +20,55 @@ from flows.batch import batch_plan_path
 MANIFEST_COLUMNS = ["source_path", "source_sha256", "size_bytes", "modified_at", "ingest_date", "status", "reject_reason"]
 
 
-def plan_ingest(listing: pd.DataFrame | pa.Table, manifest: pd.DataFrame | pa.Table) -> pd.DataFrame:
+def plan_ingest(listing: pd.DataFrame | pa.Table, manifest: pd.DataFrame | pa.Table) -> pa.Table:
     """Listing rows that are new, changed, or were unreadable, with what the manifest knew of them.
 
-    Compared in Arrow: only the planned rows become pandas, so a no-op run over a big raw zone
-    never holds the manifest as Python objects.
+    Compared in Arrow, by a hash lookup of each listed path in the manifest (no join): memory
+    follows the raw zone's paths, not its Python objects, and a no-op run holds no plan at all.
     """
     merged = _with_previous(listing, manifest)
     is_new = pc.is_null(merged.column("previous_sha256"))
     changed = pc.or_(pc.not_equal(merged.column("size_bytes"), merged.column("previous_size")),
                      pc.not_equal(merged.column("modified_us"), merged.column("previous_modified_us"))).fill_null(False)
     retry = pc.equal(merged.column("previous_reason"), "unreadable").fill_null(False)
-    return _in_listing_order(merged.filter(pc.or_(pc.or_(is_new, changed), retry)))
+    return merged.filter(pc.or_(pc.or_(is_new, changed), retry))
 
 
 def plan_backfill(listing: pd.DataFrame | pa.Table, manifest: pd.DataFrame | pa.Table, start: date,
-                  end: date) -> pd.DataFrame:
+                  end: date) -> pa.Table:
     """Every listed file whose day is in [start, end], to be processed again whatever the manifest says."""
     listing = _listing_table(listing)
     day = listing.column("ingest_date")
     in_range = listing.filter(pc.and_(pc.greater_equal(day, pa.scalar(start, pa.date32())),
                                       pc.less_equal(day, pa.scalar(end, pa.date32()))))
-    merged = _in_listing_order(_with_previous(in_range, manifest))
-    return merged.assign(previous_sha256=None)  # never skip a file as unchanged
+    merged = _with_previous(in_range, manifest)
+    never_skip = pa.nulls(merged.num_rows, pa.string())  # no file is skipped as unchanged
+    return merged.set_column(merged.schema.get_field_index("previous_sha256"), "previous_sha256", never_skip)
 
 
-def pending_files(listing: pd.DataFrame, manifest: pd.DataFrame) -> pd.DataFrame:
+def pending_files(listing: pd.DataFrame | pa.Table, manifest: pd.DataFrame | pa.Table) -> pa.Table:
     """Files in raw/ that the next ingest would process."""
     return plan_ingest(listing, manifest)
 
 
-def vanished_files(listing: pd.DataFrame, manifest: pd.DataFrame) -> pd.DataFrame:
+def vanished_files(listing: pd.DataFrame | pa.Table, manifest: pd.DataFrame | pa.Table) -> pa.Table:
     """Manifest rows whose raw file is gone."""
-    return manifest[~manifest["source_path"].isin(listing["source_path"])]
+    listing, manifest = _listing_table(listing), _arrow(manifest)
+    listed = pc.is_in(manifest.column("source_path").cast(pa.string()),
+                      value_set=listing.column("source_path").combine_chunks())
+    return manifest.filter(pc.invert(listed))
 
 
-_ORDER = "__listing_order"
 _LISTING_TYPES = {"source_path": pa.string(), "size_bytes": pa.int64(), "modified_us": pa.int64(),
                   "ingest_date": pa.date32(), "link_outside": pa.bool_()}
 
 
+def _arrow(frame: pd.DataFrame | pa.Table) -> pa.Table:
+    return pa.Table.from_pandas(frame, preserve_index=False) if isinstance(frame, pd.DataFrame) else frame
+
+
 def _listing_table(listing: pd.DataFrame | pa.Table) -> pa.Table:
-    if isinstance(listing, pd.DataFrame):
-        listing = pa.Table.from_pandas(listing, preserve_index=False)
+    listing = _arrow(listing)
     for name, kind in _LISTING_TYPES.items():
         if name in listing.column_names:
             listing = listing.set_column(listing.schema.get_field_index(name), name, listing.column(name).cast(kind))
@@ -70,29 +76,23 @@ def _listing_table(listing: pd.DataFrame | pa.Table) -> pa.Table:
 
 
 def _with_previous(listing: pd.DataFrame | pa.Table, manifest: pd.DataFrame | pa.Table) -> pa.Table:
-    """The listing with the manifest's row of each file (nulls when new), and each row's listing position."""
-    listing = _listing_table(listing)
-    if isinstance(manifest, pd.DataFrame):
-        manifest = pa.Table.from_pandas(manifest, preserve_index=False)
-    paths = manifest.column("source_path").cast(pa.string())
+    """The listing, in its order, with the manifest's row of each file (nulls when new)."""
+    listing, manifest = _listing_table(listing), _arrow(manifest)
+    paths = manifest.column("source_path").cast(pa.string()).combine_chunks()
     if len(paths) and pc.count_distinct(paths).as_py() != len(paths):
         raise ValueError("the files manifest lists a source_path more than once; it must be one row per raw file")
-    previous = pa.table({
-        "source_path": paths,
+    position = pc.index_in(listing.column("source_path"), value_set=paths)  # null: not in the manifest
+    previous = {
         "previous_sha256": manifest.column("source_sha256").cast(pa.string()),
         "previous_size": manifest.column("size_bytes").cast(pa.int64()),
         "previous_modified_us": _to_us(manifest.column("modified_at")),
         "previous_ingest_date": manifest.column("ingest_date").cast(pa.date32()),
         "previous_status": manifest.column("status").cast(pa.string()),
         "previous_reason": manifest.column("reject_reason").cast(pa.string()),
-    })
-    numbered = listing.append_column(_ORDER, pa.array(range(listing.num_rows), pa.int64()))
-    return numbered.join(previous, keys="source_path", join_type="left outer")
-
-
-def _in_listing_order(merged: pa.Table) -> pd.DataFrame:
-    """A join does not keep row order: put the rows back in listing order, then make them pandas."""
-    return merged.sort_by(_ORDER).drop_columns([_ORDER]).to_pandas()
+    }
+    for name, values in previous.items():
+        listing = listing.append_column(name, values.take(position))
+    return listing
 
 
 def _to_us(stamps: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -101,14 +101,16 @@ def _to_us(stamps: pa.ChunkedArray) -> pa.ChunkedArray:
     return stamps.cast(pa.int64())
 
 
-def write_plan(plan: pd.DataFrame, staging: Path, *, batch_size: int) -> int:
+PLAN_SCHEMA = pa.schema([
+    ("source_path", pa.string()), ("size_bytes", pa.int64()), ("modified_us", pa.int64()),
+    ("ingest_date", pa.date32()), ("link_outside", pa.bool_()), ("previous_sha256", pa.string()),
+])
+
+
+def write_plan(plan: pa.Table, staging: Path, *, batch_size: int) -> int:
     """Split the plan into batch files under staging/plan/; return how many batches."""
     (staging / "plan").mkdir(parents=True, exist_ok=True)
-    columns = ["source_path", "size_bytes", "modified_us", "ingest_date", "link_outside", "previous_sha256"]
-    table = pa.Table.from_pandas(plan[columns], preserve_index=False, schema=pa.schema([
-        ("source_path", pa.string()), ("size_bytes", pa.int64()), ("modified_us", pa.int64()),
-        ("ingest_date", pa.date32()), ("link_outside", pa.bool_()), ("previous_sha256", pa.string()),
-    ]))
+    table = _arrow(plan).select(PLAN_SCHEMA.names).cast(PLAN_SCHEMA)
     batches = 0
     for batches, start in enumerate(range(0, table.num_rows, batch_size), start=1):
         pq.write_table(table.slice(start, batch_size), batch_plan_path(staging, batches - 1))

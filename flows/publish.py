@@ -41,25 +41,27 @@ class PublishResult:
         return sum(len(d) for d in self.days.values())
 
 
-def publish_run(warehouse: Warehouse, staging: Path, plan: pd.DataFrame, *,
+def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
                 rebuild_days: frozenset[date] = frozenset()) -> PublishResult:
-    """Swap in every day this run touched; `rebuild_days` are replaced by staged rows alone."""
+    """Swap in every day this run touched; `rebuild_days` are replaced by staged rows alone.
+
+    `plan` holds each planned file's source_path, previous_ingest_date and previous_status."""
     touched = _read_staged_plain(staging / "touched")  # same bytes, new mtime: rows stay as they are
-    reprocessed = plan[~plan["source_path"].isin(touched["source_path"])]
-    replaced = reprocessed[reprocessed["previous_ingest_date"].notna()]
+    plan = pa.Table.from_pandas(plan, preserve_index=False) if isinstance(plan, pd.DataFrame) else plan
+    is_touched = pc.is_in(plan.column("source_path"), value_set=pa.array(touched["source_path"], pa.string()))
+    reprocessed = plan.filter(pc.invert(is_touched))
     # Every re-processed file's live rows go, not only those the manifest knows: a run killed (or a
     # publish retried) after some days were swapped in left rows of files the manifest never got.
-    replaced_paths = set(reprocessed["source_path"])
-    removed = _Removed(paths=pa.array(sorted(replaced_paths), pa.string()),
-                       ids=pa.array(sorted({article_id_for(p) for p in replaced_paths}), pa.string()))
+    paths = pc.unique(reprocessed.column("source_path").combine_chunks())
+    removed = _Removed(paths=paths, ids=_article_ids(paths))
     removed_days = {
-        "articles": set(replaced.loc[replaced["previous_status"] == "article", "previous_ingest_date"]),
-        "rejects": set(replaced.loc[replaced["previous_status"] == "rejected", "previous_ingest_date"]),
-        "files": set(replaced["previous_ingest_date"]),
+        "articles": _previous_days(reprocessed, status="article"),
+        "rejects": _previous_days(reprocessed, status="rejected"),
+        "files": _previous_days(reprocessed),
     }
     removed_days["paragraphs"] = removed_days["articles"]
 
-    duplicate_of, ripple_days, duplicates = _recompute_duplicates(warehouse, staging, replaced_paths, rebuild_days)
+    duplicate_of, ripple_days, duplicates = _recompute_duplicates(warehouse, staging, paths, rebuild_days)
 
     result = PublishResult(duplicates=duplicates)
     for table in (ARTICLES, PARAGRAPHS, REJECTS, FILES):
@@ -78,6 +80,21 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pd.DataFrame, *,
                 written.append(day.isoformat())
         result.days[table.name] = written
     return result
+
+
+def _article_ids(paths: pa.Array, *, chunk: int = 50_000) -> pa.Array:
+    """article_id of each path, a chunk of paths at a time as Python strings."""
+    parts = [pa.array([article_id_for(p) for p in paths.slice(start, chunk).to_pylist()], pa.string())
+             for start in range(0, len(paths), chunk)]
+    return pc.unique(pa.concat_arrays(parts)) if parts else pa.array([], pa.string())
+
+
+def _previous_days(plan: pa.Table, *, status: str | None = None) -> set[date]:
+    """Days on which planned files had rows before this run (of one status, or any)."""
+    rows = plan.filter(pc.is_valid(plan.column("previous_ingest_date")))
+    if status is not None:
+        rows = rows.filter(pc.equal(rows.column("previous_status"), status))
+    return set(pc.unique(rows.column("previous_ingest_date")).to_pylist())
 
 
 @dataclass(frozen=True)
@@ -106,49 +123,57 @@ def _next_day(warehouse: Warehouse, staging: Path, table: Table, day: date, *, r
         yield chunk
 
 
-def _recompute_duplicates(warehouse: Warehouse, staging: Path, replaced_paths: set[str],
+def _recompute_duplicates(warehouse: Warehouse, staging: Path, replaced_paths: pa.Array,
                           rebuild_days: frozenset[date]) -> tuple[pa.Table, set[date], int]:
     """New duplicate_of of every article whose flag may change, the live days whose flags
     change, and how many staged articles are duplicates.
 
     Only content hashes this run adds or removes can change a flag, so only live rows with
     those hashes are read (filtered while scanning): memory follows the run, not the corpus.
+    Kept in Arrow; only rows whose hash occurs more than once are sorted in pandas.
     """
     staged = _read_staged_table(staging, ARTICLES, DEDUPE_COLUMNS)
     outgoing = _is_outgoing(replaced_paths, rebuild_days)
-    hashes = _chunks(pa.array(staged["content_hash"], pa.string()))
+    hashes = list(staged.column("content_hash").chunks)
     if outgoing is not None:
-        hashes += _chunks(warehouse.read_table(ARTICLES, columns=["content_hash"], filter=outgoing).column("content_hash"))
+        hashes += warehouse.read_table(ARTICLES, columns=["content_hash"], filter=outgoing).column("content_hash").chunks
     hashes = pc.unique(pa.chunked_array(hashes, pa.string()))
     live = warehouse.read_table(ARTICLES, columns=DEDUPE_COLUMNS + ["duplicate_of"],
-                                filter=pc.field("content_hash").isin(hashes)).to_pandas()
-    if outgoing is not None and len(live):
-        keep = ~live["source_path"].isin(replaced_paths) & ~live["ingest_date"].isin(rebuild_days)
-        live = live[keep].reset_index(drop=True)
-    index = pd.concat([live[DEDUPE_COLUMNS], staged], ignore_index=True)
-    flags = flag_duplicates(index)
-    new_flags = pa.table({"article_id": pa.chunked_array(_chunks(pa.array(index["article_id"], pa.string())), pa.string()),
-                          "duplicate_of": pa.chunked_array(_chunks(pa.array(flags.where(flags.notna(), None), pa.string())),
-                                                           pa.string())})
+                                filter=pc.field("content_hash").isin(hashes))
+    if outgoing is not None and live.num_rows:
+        stays = pc.and_(pc.invert(pc.is_in(live.column("source_path"), value_set=replaced_paths)),
+                        pc.invert(pc.is_in(live.column("ingest_date"), value_set=pa.array(sorted(rebuild_days), pa.date32()))))
+        live = live.filter(stays)
+    index = pa.concat_tables([live.select(DEDUPE_COLUMNS), staged.cast(live.select(DEDUPE_COLUMNS).schema)])
+    flags = _flags(index)
+    new_flags = pa.table({"article_id": index.column("article_id"), "duplicate_of": flags})
 
-    old = live["duplicate_of"].where(live["duplicate_of"].notna(), None)
-    new = flags.iloc[:len(live)].reset_index(drop=True)
-    moved = (old.fillna("") != new.fillna("")).to_numpy()
-    ripple_days = set(live.loc[moved, "ingest_date"])
-    staged_duplicates = int(flags.iloc[len(live):].notna().sum())
+    old = live.column("duplicate_of").cast(pa.string()).combine_chunks().fill_null("")
+    new = flags.slice(0, live.num_rows).fill_null("")
+    moved = pc.not_equal(old, new)
+    ripple_days = set(pc.unique(live.column("ingest_date").filter(moved)).to_pylist()) if live.num_rows else set()
+    staged = flags.slice(live.num_rows)
+    staged_duplicates = len(staged) - staged.null_count
     return new_flags, ripple_days, staged_duplicates
 
 
-def _chunks(values: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
-    """pa.array() of an Arrow-backed pandas column is already chunked: a list of plain arrays either way."""
-    return list(values.chunks) if isinstance(values, pa.ChunkedArray) else [values]
+def _flags(index: pa.Table) -> pa.Array:
+    """flag_duplicates over the rows whose content_hash occurs more than once; null for every other row."""
+    counts = index.group_by("content_hash").aggregate([("content_hash", "count")])
+    repeated = counts.filter(pc.greater(counts.column("content_hash_count"), 1)).column("content_hash")
+    candidate = pc.is_in(index.column("content_hash"), value_set=repeated.combine_chunks())
+    candidate = candidate.combine_chunks() if isinstance(candidate, pa.ChunkedArray) else candidate
+    flagged = flag_duplicates(index.filter(candidate).to_pandas())
+    values = pa.array(flagged.where(flagged.notna(), None), pa.string())
+    # Scatter: the i-th candidate row gets the i-th flag.
+    return pc.replace_with_mask(pa.nulls(index.num_rows, pa.string()), candidate, values)
 
 
-def _is_outgoing(replaced_paths: set[str], rebuild_days: frozenset[date]) -> ds.Expression | None:
+def _is_outgoing(replaced_paths: pa.Array, rebuild_days: frozenset[date]) -> ds.Expression | None:
     """Live articles this run removes or replaces: re-processed files and rows of rebuilt days."""
     parts = []
-    if replaced_paths:
-        parts.append(pc.field("source_path").isin(pa.array(sorted(replaced_paths), pa.string())))
+    if len(replaced_paths):
+        parts.append(pc.field("source_path").isin(replaced_paths))
     if rebuild_days:
         parts.append(pc.field("ingest_date").isin(pa.array(sorted(rebuild_days), pa.date32())))
     if not parts:
@@ -194,14 +219,14 @@ def _iter_file(path: Path, table: Table) -> Iterator[pa.Table]:
         yield parquet.read_row_group(group)
 
 
-def _read_staged_table(staging: Path, table: Table, columns: list[str]) -> pd.DataFrame:
+def _read_staged_table(staging: Path, table: Table, columns: list[str]) -> pa.Table:
     folder = staging / table.name
     schema = pa.schema([table.arrow_schema().field(c) for c in columns])
     if not folder.is_dir():
-        return schema.empty_table().to_pandas()
+        return schema.empty_table()
     dataset = ds.dataset(folder, format="parquet", schema=table.arrow_schema(),
                          partitioning=ds.partitioning(pa.schema([pa.field(table.partition, pa.date32())]), flavor="hive"))
-    return dataset.to_table(columns=columns).to_pandas()
+    return dataset.to_table(columns=columns)
 
 
 def _read_staged_plain(folder: Path) -> pd.DataFrame:

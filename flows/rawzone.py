@@ -12,58 +12,81 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 _DAY_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LISTING_COLUMNS = ["source_path", "size_bytes", "modified_us", "ingest_date", "link_outside"]
 
 
-def scan_raw_zone(root: str | Path) -> pd.DataFrame:
-    """Every non-hidden file under `root`: source_path, size_bytes, modified_us, ingest_date, link_outside."""
+# Listed entries held as Python objects before they become Arrow: bounds the scan's memory
+# whatever the size of the raw zone (a Python row costs ~0.5 KB, an Arrow row ~60 bytes).
+SCAN_CHUNK_FILES = 20_000
+LISTING_SCHEMA = pa.schema([("source_path", pa.string()), ("size_bytes", pa.int64()), ("modified_us", pa.int64()),
+                            ("ingest_date", pa.date32()), ("link_outside", pa.bool_())])
+
+
+def scan_raw_zone(root: str | Path, *, chunk_files: int = SCAN_CHUNK_FILES) -> pa.Table:
+    """Every non-hidden file under `root`, sorted by path: source_path, size_bytes, modified_us,
+    ingest_date, link_outside."""
     root = Path(root).resolve()
-    paths, sizes, mtimes, days, outside = [], [], [], [], []
+    chunks: list[pa.RecordBatch] = []
+    rows: dict[str, list] = {name: [] for name in LISTING_COLUMNS}
+
+    def flush() -> None:
+        if rows["source_path"]:
+            chunks.append(pa.RecordBatch.from_pydict(rows, schema=LISTING_SCHEMA))
+            for values in rows.values():
+                values.clear()
+
     stack: list[tuple[str, str, date | None]] = [(str(root), "", None)]
     while stack:
         folder, prefix, folder_day = stack.pop()
         try:
-            entries = list(os.scandir(folder))
+            entries = os.scandir(folder)
         except OSError:
             continue  # a folder we may not list: its files are not seen (and `status` shows the count)
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            relative = f"{prefix}{entry.name}"
-            if entry.is_dir(follow_symlinks=False):
-                stack.append((entry.path, relative + "/", _day_of_folder(entry.name) or folder_day))
-                continue
-            is_outside = False
-            try:
-                if entry.is_symlink():
-                    target = Path(os.path.realpath(entry.path))
-                    if target.is_dir():
-                        continue  # links to folders are not followed at all: no loops, no doubles
-                    is_outside = not target.is_relative_to(root)
-                    stat = entry.stat(follow_symlinks=False) if is_outside or not target.exists() else target.stat()
-                elif entry.is_file(follow_symlinks=False):
-                    stat = entry.stat(follow_symlinks=False)
-                else:
-                    continue  # sockets, fifos, devices are not files to ingest
-            except OSError:
-                continue
-            modified_us = stat.st_mtime_ns // 1000
-            paths.append(relative)
-            sizes.append(stat.st_size)
-            mtimes.append(modified_us)
-            days.append(folder_day or datetime.fromtimestamp(modified_us / 1e6, tz=timezone.utc).date())
-            outside.append(is_outside)
-    listing = pd.DataFrame({
-        "source_path": pd.Series(paths, dtype="object"),
-        "size_bytes": pd.Series(sizes, dtype="int64"),
-        "modified_us": pd.Series(mtimes, dtype="int64"),
-        "ingest_date": pd.Series(days, dtype="object"),
-        "link_outside": pd.Series(outside, dtype="bool"),
-    })
-    return listing.sort_values("source_path", ignore_index=True)
+        with entries:
+            for entry in entries:  # one entry at a time: a folder of 400k files is never a list
+                listed = _listed(entry, root, prefix, folder_day)
+                if listed is None:
+                    continue
+                if isinstance(listed, tuple):
+                    stack.append(listed)
+                    continue
+                for name, value in zip(LISTING_COLUMNS, listed):
+                    rows[name].append(value)
+                if len(rows["source_path"]) >= chunk_files:
+                    flush()
+    flush()
+    listing = pa.Table.from_batches(chunks, schema=LISTING_SCHEMA)
+    return listing.take(pc.sort_indices(listing, sort_keys=[("source_path", "ascending")]))
+
+
+def _listed(entry: os.DirEntry, root: Path, prefix: str, folder_day: date | None):
+    """A listing row for a file, a stack item for a folder to descend into, or None to skip."""
+    if entry.name.startswith("."):
+        return None
+    relative = f"{prefix}{entry.name}"
+    try:
+        if entry.is_dir(follow_symlinks=False):
+            return (entry.path, relative + "/", _day_of_folder(entry.name) or folder_day)
+        is_outside = False
+        if entry.is_symlink():
+            target = Path(os.path.realpath(entry.path))
+            if target.is_dir():
+                return None  # links to folders are not followed at all: no loops, no doubles
+            is_outside = not target.is_relative_to(root)
+            stat = entry.stat(follow_symlinks=False) if is_outside or not target.exists() else target.stat()
+        elif entry.is_file(follow_symlinks=False):
+            stat = entry.stat(follow_symlinks=False)
+        else:
+            return None  # sockets, fifos, devices are not files to ingest
+    except OSError:
+        return None
+    modified_us = stat.st_mtime_ns // 1000
+    day = folder_day or datetime.fromtimestamp(modified_us / 1e6, tz=timezone.utc).date()
+    return [relative, stat.st_size, modified_us, day, is_outside]
 
 
 def _day_of_folder(name: str) -> date | None:

@@ -47,9 +47,9 @@ def warehouse_status(warehouse: str | Path, raw: str | Path) -> WarehouseStatus:
     notes = []
     if raw_root.is_dir():
         listing = scan_raw_zone(raw_root)
-        manifest = store.read_table(FILES, columns=MANIFEST_COLUMNS).to_pandas()
-        pending = len(pending_files(listing, manifest))
-        vanished = len(vanished_files(listing, manifest))
+        manifest = store.read_table(FILES, columns=MANIFEST_COLUMNS)
+        pending = pending_files(listing, manifest).num_rows
+        vanished = vanished_files(listing, manifest).num_rows
     else:
         notes.append(f"raw folder {raw_root} does not exist: pending files unknown")
     holder, held = read_lock(store.root)

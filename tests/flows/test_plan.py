@@ -35,7 +35,7 @@ MANIFEST = _manifest(("a.txt", "ha", 10, 1_000, D5, "article", None),   # unchan
 
 
 def test_ingest_plans_new_changed_and_unreadable_files():
-    plan = plan_ingest(LISTING, MANIFEST)
+    plan = plan_ingest(LISTING, MANIFEST).to_pandas()
 
     assert plan["source_path"].tolist() == ["b.txt", "c.txt", "d.txt"]
     assert plan.set_index("source_path").loc["b.txt", "previous_sha256"] == "hb"
@@ -43,11 +43,11 @@ def test_ingest_plans_new_changed_and_unreadable_files():
 
 
 def test_ingest_on_an_empty_warehouse_plans_everything():
-    assert len(plan_ingest(LISTING, _manifest())) == 4
+    assert plan_ingest(LISTING, _manifest()).num_rows == 4
 
 
 def test_backfill_plans_every_file_of_its_days_and_never_skips():
-    plan = plan_backfill(LISTING, MANIFEST, D5, D5)
+    plan = plan_backfill(LISTING, MANIFEST, D5, D5).to_pandas()
 
     assert plan["source_path"].tolist() == ["a.txt", "b.txt"]
     assert plan["previous_sha256"].isna().all()
@@ -55,7 +55,7 @@ def test_backfill_plans_every_file_of_its_days_and_never_skips():
 
 
 def test_vanished_files_are_manifest_rows_without_a_raw_file():
-    assert vanished_files(LISTING, MANIFEST)["source_path"].tolist() == ["z.txt"]
+    assert vanished_files(LISTING, MANIFEST).column("source_path").to_pylist() == ["z.txt"]
 
 
 @pytest.mark.parametrize("text", ["20200705", "2020-7-5", "2020-13-01", "yesterday", ""])
