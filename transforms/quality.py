@@ -7,6 +7,7 @@ Quality flags (sorted in the output) are listed with their meaning in `QUALITY_F
 from __future__ import annotations
 
 import re
+import string
 import sys
 import unicodedata
 
@@ -24,24 +25,25 @@ QUALITY_FLAGS: dict[str, str] = {
 }
 
 
-def _mark_class() -> str:
-    """A regex class of every combining mark (category M): letters' accents and vowel signs."""
-    marks = [c for c in range(0x300, min(sys.maxunicode, 0xE01EF) + 1) if unicodedata.category(chr(c))[0] == "M"]
-    ranges: list[tuple[int, int]] = []
-    for code in marks:
-        if ranges and ranges[-1][1] == code - 1:
-            ranges[-1] = (ranges[-1][0], code)
-        else:
-            ranges.append((code, code))
-    return "".join(f"\\U{first:08x}-\\U{last:08x}" for first, last in ranges)
+def _combining_marks() -> frozenset[str]:
+    """Every combining mark (category M): letters' accents and vowel signs."""
+    return frozenset(
+        chr(c) for c in range(0x300, min(sys.maxunicode, 0xE01EF) + 1) if unicodedata.category(chr(c))[0] == "M"
+    )
 
 
 # Inside tokens that are not all letters: a digit, underscore, or a character
 # that is neither a word character nor a space -- except combining marks (Arabic
 # vowel marks and Devanagari vowel signs are text, not symbols).
 _NON_WORD_CHAR = re.compile(r"[\d_]|[^\w\s]")
-_MARK = re.compile(f"[{_mark_class()}]")
+_MARKS = _combining_marks()
 _SYMBOL_TOKEN = re.compile(r"(?<!\S)[^\s\w]++(?!\S)")
+# The same tokens in text whose tokens are each preceded by one space: opening with a
+# literal lets the regex engine skip ahead, about four times faster than the lookbehind.
+_SPACED_SYMBOL_TOKEN = re.compile(r" [^\s\w]++(?!\S)")
+# Deleting these from an ASCII token leaves its non-letters: digits, `_` and punctuation.
+_ASCII_LETTERS_AND_SPACE = (string.ascii_letters + " ").encode("ascii")
+_ASCII_RUN = re.compile(r"[\x00-\x7f]+")
 
 
 def text_stats(text: str) -> tuple[int, float, float]:
@@ -50,20 +52,22 @@ def text_stats(text: str) -> tuple[int, float, float]:
     A word is a whitespace-separated token holding at least one letter or digit
     (`Iranian-backed`, `gains,` and `4` are words, `–` is not); its length counts
     attached punctuation. Tokens made only of letters, most of them in prose, are
-    settled by `str.isalpha`; only the rest go through a regex.
+    settled by `str.isalpha`; only the rest are looked at character by character.
     """
     tokens = text.split()
     if not tokens:
         return 0, 0.0, 0.0
     non_space = sum(map(len, tokens))
-    mixed = " ".join([token for token in tokens if not token.isalpha()])
-    symbols = _SYMBOL_TOKEN.findall(mixed)
+    mixed = " " + " ".join([token for token in tokens if not token.isalpha()])
+    symbols = _SPACED_SYMBOL_TOKEN.findall(mixed)  # each match is a space and a token
     word_count = len(tokens) - len(symbols)
-    word_chars = non_space - sum(map(len, symbols))
-    non_word_chars = _NON_WORD_CHAR.findall(mixed)
-    non_letters = len(non_word_chars)
+    word_chars = non_space - (sum(map(len, symbols)) - len(symbols))
+    # ASCII characters through a byte table (regex classes of Unicode categories cost ~40 ns a
+    # character); only the few non-ASCII ones (quotes, dashes, accents) go through the regex.
+    non_letters = len(mixed.encode("ascii", "ignore").translate(None, _ASCII_LETTERS_AND_SPACE))
     if not mixed.isascii():
-        non_letters -= len(_MARK.findall("".join(non_word_chars)))
+        non_word_chars = _NON_WORD_CHAR.findall(_ASCII_RUN.sub("", mixed))
+        non_letters += len(non_word_chars) - sum(map(_MARKS.__contains__, non_word_chars))
     mean_word_length = round(word_chars / word_count, 4) if word_count else 0.0
     return word_count, mean_word_length, round(non_letters / non_space, 4)
 

@@ -1,6 +1,12 @@
 """quality.py: counts, ratios and flags; descriptive columns, never filters."""
 from __future__ import annotations
 
+import re
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from transforms.quality import quality_signals, text_stats
 
 LONG_BODY = " ".join(["word"] * 60) + "."
@@ -85,3 +91,48 @@ def test_every_flag_raised_is_documented():
 
     flags = _flags(title=" ".join(["WORD"] * 30), body="1 2 3 \ufffd", paragraph_count=1, publisher=None, language=None)
     assert set(flags) == set(QUALITY_FLAGS) - {"title_in_body"}
+
+
+# text_stats counts non-letters with a byte table for ASCII and a regex for the rest; this is
+# the all-regex version it replaced (cleaning 1.2.0), which the fast one must match exactly.
+_NON_WORD_CHAR = re.compile(r"[\d_]|[^\w\s]")
+_SYMBOL_TOKEN = re.compile(r"(?<!\S)[^\s\w]++(?!\S)")
+
+
+def _is_mark(char: str) -> bool:
+    return 0x300 <= ord(char) <= 0xE01EF and unicodedata.category(char)[0] == "M"
+
+
+def _reference_text_stats(text: str) -> tuple[int, float, float]:
+    tokens = text.split()
+    if not tokens:
+        return 0, 0.0, 0.0
+    non_space = sum(map(len, tokens))
+    mixed = " ".join([token for token in tokens if not token.isalpha()])
+    symbols = _SYMBOL_TOKEN.findall(mixed)
+    word_count = len(tokens) - len(symbols)
+    word_chars = non_space - sum(map(len, symbols))
+    non_word_chars = _NON_WORD_CHAR.findall(mixed)
+    non_letters = len(non_word_chars) - sum(map(_is_mark, non_word_chars))
+    mean_word_length = round(word_chars / word_count, 4) if word_count else 0.0
+    return word_count, mean_word_length, round(non_letters / non_space, 4)
+
+
+# Letters (Latin, Arabic, Devanagari), combining marks, digits (ASCII, Arabic-Indic, astral),
+# other numerics, underscore, ASCII and Unicode punctuation, every kind of white space,
+# controls, a joiner and an emoji.
+_ALPHABET = st.sampled_from(list(
+    "aZéßعह\u094d\u093f\u064e\u0651\u0301\U000e0100" "09\u0663\U0001d7d8²½Ⅻ_" "-–—|&.,;“”’«»€%#@"
+    " \t\n\r\x0b\x0c\x1c\x85\xa0\u2003\u2028\u3000" "\x00\x7f\x9d\u200c\U0001f600"
+))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_ALPHABET, max_size=60).map("".join))
+def test_text_stats_equals_the_all_regex_version(text):
+    assert text_stats(text) == _reference_text_stats(text)
+
+
+def test_text_stats_equals_the_all_regex_version_on_samples():
+    for text in ("Iranian-backed groups – on July 4, “sovereignty”.", "عَرَبِيّ هِ، 12٫5 – हिन्दी।", "a _ b2 ½ 𝟘 – —", ""):
+        assert text_stats(text) == _reference_text_stats(text), text
