@@ -9,8 +9,9 @@ memory follows a row group, not the size of a day.
 """
 from __future__ import annotations
 
-import logging
 import itertools
+import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -42,7 +43,8 @@ class PublishResult:
 
 
 def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
-                rebuild_days: frozenset[date] = frozenset()) -> PublishResult:
+                rebuild_days: frozenset[date] = frozenset(),
+                threads: int = 3) -> PublishResult:  # one per data table: articles, paragraphs, rejects
     """Swap in every day this run touched; `rebuild_days` are replaced by staged rows alone.
 
     `plan` holds each planned file's source_path, previous_ingest_date and previous_status."""
@@ -63,10 +65,9 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
 
     duplicate_of, ripple_days, duplicates = _recompute_duplicates(warehouse, staging, paths, rebuild_days)
 
-    result = PublishResult(duplicates=duplicates)
-    for table in (ARTICLES, PARAGRAPHS, REJECTS, FILES):
-        staged_days = _staged_days(staging, table)
-        days = staged_days | removed_days[table.name] | (rebuild_days & set(warehouse.days(table)))
+    def publish_table(table: Table) -> list[str]:
+        """Every affected day of one table, one swap each; the days written or removed."""
+        days = _staged_days(staging, table) | removed_days[table.name] | (rebuild_days & set(warehouse.days(table)))
         if table is ARTICLES:
             days |= ripple_days
         if table is FILES and not touched.empty:
@@ -78,7 +79,16 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
             outcome = warehouse.publish_day(table, day, chunks, staging=staging)
             if outcome != "unchanged":
                 written.append(day.isoformat())
-        result.days[table.name] = written
+        return written
+
+    result = PublishResult(duplicates=duplicates)
+    # The data tables side by side (Parquet reading, zstd and fsync release the GIL); the manifest
+    # strictly after them, so a crash leaves files to process again, never rows the manifest lacks.
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="publish") as pool:
+        data_tables = (ARTICLES, PARAGRAPHS, REJECTS)
+        for table, written in zip(data_tables, pool.map(publish_table, data_tables)):
+            result.days[table.name] = written
+    result.days[FILES.name] = publish_table(FILES)
     return result
 
 
@@ -146,7 +156,11 @@ def _recompute_duplicates(warehouse: Warehouse, staging: Path, replaced_paths: p
         live = live.filter(stays)
     index = pa.concat_tables([live.select(DEDUPE_COLUMNS), staged.cast(live.select(DEDUPE_COLUMNS).schema)])
     flags = _flags(index)
-    new_flags = pa.table({"article_id": index.column("article_id"), "duplicate_of": flags})
+    # The lookup publishing applies: every live row read (its flag may have moved, to null too) and the
+    # staged rows that are duplicates; other staged rows keep the null they were staged with.
+    is_live = pc.less(pa.array(range(index.num_rows), pa.int64()), live.num_rows)
+    in_lookup = pc.or_(is_live, pc.is_valid(flags))
+    new_flags = pa.table({"article_id": index.column("article_id"), "duplicate_of": flags}).filter(in_lookup)
 
     old = live.column("duplicate_of").cast(pa.string()).combine_chunks().fill_null("")
     new = flags.slice(0, live.num_rows).fill_null("")
