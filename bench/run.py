@@ -4,7 +4,8 @@ Generates (or reuses) bench/out/drop-N-S/, then times, each in a subprocess:
   (a) the I/O floor (bench/io_floor.py),
   (b) `newsetl ingest` into a fresh, empty warehouse,
   (c) a no-op `newsetl ingest` right after, on the same warehouse,
-  (d) with --backfill, `newsetl backfill` of the first day only,
+  (d) with --backfill, `newsetl backfill` of the first day only, and (e) that day ingested
+      fresh from a raw zone holding only it (like for like: both pay Prefect's start-up),
 and for each reports wall seconds, articles/s, CPU seconds of the whole process
 tree and its peak RSS (summed over all live descendants, sampled every
 --interval seconds). Every figure is measured on this run; nothing is assumed.
@@ -426,7 +427,8 @@ def markdown(results: dict) -> str:
         b = results["backfill_vs_share"]
         lines.append(f"Backfill of {b['day']} ({b['day_files']:,} files, {b['day_share']:.1%} of the drop): "
                      f"{b['backfill_wall_s']:.2f} s vs its share of the fresh ingest {b['ingest_share_s']:.2f} s "
-                     f"-> x{b['ratio']:.2f}")
+                     f"-> x{b['ratio']:.2f}; vs the same day ingested fresh on its own {b['fresh_day_wall_s']:.2f} s "
+                     f"-> x{b['ratio_to_fresh_day']:.2f}")
     floor = results["phases"].get("a io floor", {}).get("reported")
     if floor:
         lines.append(f"I/O floor inside the process (no interpreter start-up): {floor['seconds']:.2f} s, "
@@ -512,12 +514,25 @@ def main(argv: list[str] | None = None) -> int:
                 "--raw", str(drop), "--warehouse", str(warehouse)], logs=logs, **measure_kw)
             day_files = stats["files_per_day"][first_day]
             phases["d backfill 1 day"] = summarise(backfill, day_files)  # its rate is over that day's files
+            # Like for like: the same day ingested fresh, from a raw zone holding only that day
+            # (both runs pay Prefect's start-up once).
+            day_raw, day_warehouse = OUT / f"day-raw-{tag}", OUT / f"day-wh-{tag}"
+            for folder in (day_raw, day_warehouse):
+                shutil.rmtree(folder, ignore_errors=True)
+            shutil.copytree(drop / first_day, day_raw / first_day)
+            fresh_day = measure("e-ingest-first-day-alone", newsetl + [
+                "ingest", "--raw", str(day_raw), "--warehouse", str(day_warehouse)], logs=logs, **measure_kw)
+            phases["e same day, fresh ingest"] = summarise(fresh_day, day_files)
+            shutil.rmtree(day_raw, ignore_errors=True)
+            shutil.rmtree(day_warehouse, ignore_errors=True)
             share = day_files / articles
             results["backfill_vs_share"] = {
                 "day": first_day, "day_files": day_files, "day_share": share,
                 "backfill_wall_s": round(backfill.wall_s, 3),
                 "ingest_share_s": round(ingest.wall_s * share, 3),
                 "ratio": round(backfill.wall_s / (ingest.wall_s * share), 2) if ingest.wall_s else None,
+                "fresh_day_wall_s": round(fresh_day.wall_s, 3),
+                "ratio_to_fresh_day": round(backfill.wall_s / fresh_day.wall_s, 2) if fresh_day.wall_s else None,
                 "backfill_day_articles_per_s": round(day_files / backfill.wall_s, 1) if backfill.wall_s else None,
             }
         ok_runs = floor.exit_code == 0 and ingest.exit_code == 0
