@@ -1,5 +1,5 @@
 """The cheap pre-check in front of ftfy changes nothing: `repair_mojibake` (ftfy only
-when `looks_like_mojibake`) gives exactly what ftfy on every text gives."""
+on the lines where `looks_like_mojibake`) gives exactly what ftfy on every whole text gives."""
 from __future__ import annotations
 
 import ftfy
@@ -29,4 +29,15 @@ def test_gate_equals_ftfy_on_samples():
 @settings(max_examples=1000, deadline=None)
 @given(st.lists(_ALPHABET, max_size=40).map("".join))
 def test_gate_equals_ftfy_on_generated_text(text):
+    assert repair_mojibake(text) == ftfy.fix_text(text, MOJIBAKE_FIXER)
+
+
+def test_lines_without_a_hint_are_left_out_and_the_text_is_the_same():
+    text = "\n".join(SAMPLES + SAMPLES[::-1]) + "\n\nLast line Ã©"
+    assert repair_mojibake(text) == ftfy.fix_text(text, MOJIBAKE_FIXER)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(_ALPHABET, max_size=12).map("".join), max_size=8).map("\n".join))
+def test_gate_equals_ftfy_on_generated_lines(text):
     assert repair_mojibake(text) == ftfy.fix_text(text, MOJIBAKE_FIXER)
