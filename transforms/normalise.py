@@ -108,6 +108,14 @@ _INLINE_TAG = re.compile(rf"</?(?:{_INLINE_TAGS})(?:\s[^<>]{{0,2000}})?/?>", re.
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # A gate only (a superset of what the patterns above need): one leading class scans fast.
 _MARKUP_HINT = re.compile(r"[<&][/!#A-Za-z]")
+
+
+def _may_hold_markup(text: str) -> bool:
+    # `in` runs through a clean article ~100x faster than the regex engine (~8 ns a character),
+    # and most articles hold neither `<` nor `&`.
+    return ("<" in text or "&" in text) and _MARKUP_HINT.search(text) is not None
+
+
 # Each unescaping round shortens the text; the cap only bounds adversarial
 # chains such as `&amp;amp;amp;...` (deeper ones stay partly escaped).
 MAX_UNESCAPE_ROUNDS = 10
@@ -116,7 +124,7 @@ MAX_UNESCAPE_ROUNDS = 10
 def strip_markup(text: str) -> tuple[str, set[str]]:
     """Remove HTML tags and unescape entities left in the text; return the text and fix codes."""
     fixes: set[str] = set()
-    if not _MARKUP_HINT.search(text):
+    if not _may_hold_markup(text):
         return text, fixes
     for _ in range(MAX_UNESCAPE_ROUNDS):
         before = text
@@ -242,7 +250,7 @@ MAX_PASSES = 3
 
 def _needs_another_pass(text: str) -> bool:
     # Two searches, each opening with a character class, scan faster than one alternation.
-    return _MARKUP_HINT.search(text) is not None or looks_like_mojibake(text)
+    return _may_hold_markup(text) or looks_like_mojibake(text)
 
 
 def normalise_text(text: str) -> NormalisedText:
