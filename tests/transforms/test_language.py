@@ -43,6 +43,18 @@ def test_too_short_text_gives_no_language_and_no_score():
     assert detect_language("Iraq 2020") == (None, None)
 
 
+@pytest.mark.parametrize(
+    ("text", "scored"),
+    [
+        ("Iraq 2020 news today and lot", False),  # 19 letters: digits are not letters
+        ("Iraq 2020 news today and lots", True),  # 20 letters
+        ("1 " * 100 + "Iraq news today and more words", False),  # the letters lie past the first 200 characters
+    ],
+)
+def test_language_needs_min_letters_in_the_first_200_characters(text, scored):
+    assert (detect_language(text)[1] is not None) == scored
+
+
 def test_unsure_detection_gives_no_language_but_keeps_the_score():
     code, score = detect_language("asdf qwer zxcv uiop hjkl bnm tyu")
     assert code is None and score is not None and score < 0.5
