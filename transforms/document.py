@@ -133,4 +133,12 @@ def content_hash(title: str, body: str) -> str:
 
 
 def _comparable(text: str) -> str:
-    return " ".join(text.casefold().split())
+    folded = text.casefold()
+    # Cleaned text is single-spaced, its paragraphs joined by a blank line: then turning each
+    # blank line into a space is the whole collapse, and split + join (a string per word) is
+    # skipped. `isprintable` is False for every white space but the ASCII space, so it proves
+    # there is nothing else to collapse; any other text takes the general path.
+    flat = folded.replace("\n\n", " ")
+    if flat.isprintable() and "  " not in flat and flat[:1] != " " and flat[-1:] != " ":
+        return flat
+    return " ".join(folded.split())

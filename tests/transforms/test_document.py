@@ -267,3 +267,26 @@ def test_quality_flags_of_an_article_are_documented():
 
     article = clean_article(b"HEADLINE IN CAPS\n\nA headline in caps\n\n12 34 56 78\n")
     assert article["quality_flags"] and set(article["quality_flags"]) <= set(QUALITY_FLAGS)
+
+
+def _content_hash_by_split(title: str, body: str) -> str:
+    """content_hash without its fast path for single-spaced text: split and join every word."""
+    comparable = f"{' '.join(title.casefold().split())}\n{' '.join(body.casefold().split())}"
+    return hashlib.sha256(comparable.encode("utf-8")).hexdigest()
+
+
+# Letters that casefold to more than one (ß, İ), Persian ZWNJ (kept by cleaning, not printable),
+# every kind of white space, and runs of them.
+_HASH_ALPHABET = st.sampled_from(list("aBßİ\u200cه ") + ["\n", "\n\n", "\n\n\n", "  ", "\t", "\xa0", "\u2028", "\x85"])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_HASH_ALPHABET, max_size=30).map("".join), st.lists(_HASH_ALPHABET, max_size=60).map("".join))
+def test_content_hash_fast_path_equals_split_and_join(title, body):
+    assert content_hash(title, body) == _content_hash_by_split(title, body)
+
+
+def test_content_hash_of_cleaned_paragraphs_equals_split_and_join():
+    for title, body in [("A Headline", BODY), ("Straße", "Ein Absatz.\n\nZweiter Absatz."), ("", ""), ("x", " y"),
+                        ("می\u200cخواهم", "می\u200cخواهم بروم.\n\nدوم")]:
+        assert content_hash(title, body) == _content_hash_by_split(title, body)
