@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 
 from transforms.document import clean_article
@@ -34,6 +35,7 @@ def build_articles(
     reject_reason, reject_detail) into article, paragraph and reject rows."""
     files = with_article_ids(files)
     cleaned: list[dict] = []
+    paragraphs: list[list[str]] = []  # each cleaned article's paragraphs, in the order of `cleaned`
     rejected: list[dict] = []
     for row in files.itertuples(index=False):
         name = row.source_path.rsplit("/", 1)[-1]
@@ -51,6 +53,8 @@ def build_articles(
             rejected.append({"source_path": row.source_path, "reason": reject.reason, "detail": reject.detail})
             continue
         record["source_path"] = row.source_path
+        # Paragraphs leave as rows of their own table, built from the Python lists.
+        paragraphs.append(record.pop("paragraphs"))
         cleaned.append(record)
 
     meta = {"run_id": run_id, "processed_at": processed_at, "pipeline_version": pipeline_version}
@@ -58,26 +62,27 @@ def build_articles(
 
     articles = pd.DataFrame(cleaned, columns=_article_columns(cleaned))
     articles = articles.join(keys, on="source_path").assign(duplicate_of=None, **meta)
-    paragraphs = _paragraph_rows(articles)
-    articles = articles.drop(columns=["paragraphs"])
 
     rejects = pd.DataFrame(rejected, columns=["source_path", "reason", "detail"])
     rejects = rejects.join(keys[["source_sha256", "size_bytes", "ingest_date"]], on="source_path").assign(**meta)
-    return BatchRows(articles=articles, paragraphs=paragraphs, rejects=rejects)
+    return BatchRows(articles=articles, paragraphs=_paragraph_rows(articles, paragraphs), rejects=rejects)
 
 
 def _article_columns(cleaned: list[dict]) -> list[str] | None:
-    return None if cleaned else ["source_path", "paragraphs"]
+    return None if cleaned else ["source_path"]
 
 
-def _paragraph_rows(articles: pd.DataFrame) -> pd.DataFrame:
-    """One row per paragraph, numbered from 0 within its article."""
+def _paragraph_rows(articles: pd.DataFrame, paragraphs: list[list[str]]) -> pd.DataFrame:
+    """One row per paragraph (`paragraphs[i]` belongs to the i-th article), numbered from 0 within its article."""
     if articles.empty:
         return pd.DataFrame(columns=["article_id", "position", "text", "word_count", "ingest_date"])
-    exploded = articles[["article_id", "ingest_date", "paragraphs"]].explode("paragraphs", ignore_index=True)
-    exploded = exploded.dropna(subset=["paragraphs"]).rename(columns={"paragraphs": "text"})
-    position = exploded.groupby("article_id", sort=False).cumcount()
-    # One paragraph's word list at a time: `.str.split().str.len()` would hold every word
-    # of the batch as a Python string at once (~+100 MB per 2,000 articles).
-    word_count = pd.Series([len(text.split()) for text in exploded["text"]], index=exploded.index, dtype="int64")
-    return exploded.assign(position=position, word_count=word_count)
+    counts = [len(article) for article in paragraphs]
+    texts = [text for article in paragraphs for text in article]
+    # Key columns repeated by position keep their dtypes; the text is counted while it is still a
+    # Python str (iterating the frame's Arrow-backed column would convert every paragraph back).
+    rows = articles[["article_id", "ingest_date"]].take(np.repeat(np.arange(len(articles)), counts))
+    return rows.reset_index(drop=True).assign(
+        text=texts,
+        position=[position for count in counts for position in range(count)],
+        word_count=[len(text.split()) for text in texts],
+    )
