@@ -126,7 +126,7 @@ class _DayWriters:
     def write(self, table: Table, frame: pd.DataFrame) -> None:
         if frame.empty:
             return
-        data = table.to_arrow(frame)
+        data = table.to_arrow(frame, check_key=False)  # keys are checked per day when publishing
         for day in data.column(table.partition).unique().to_pylist():
             mask = pc.equal(data.column(table.partition), pa.scalar(day, pa.date32()))
             part = data.filter(mask).drop_columns([table.partition])

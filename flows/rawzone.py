@@ -110,7 +110,7 @@ class RawFile:
 def read_raw_file(root: Path, source_path: str, *, size_bytes: int, link_outside: bool,
                   max_file_bytes: int) -> RawFile:
     """The bytes and sha256 of one raw file, or the reason it cannot be read."""
-    path = root / source_path
+    path = os.path.join(root, source_path)  # a str path and open(): pathlib cost ~25 us a file here
     if link_outside:
         return RawFile(source_path, _sha256_text(os.readlink(path)), None, "link_outside_root",
                        f"{source_path} is a symbolic link to a file outside the raw root, which is never "
@@ -120,7 +120,8 @@ def read_raw_file(root: Path, source_path: str, *, size_bytes: int, link_outside
             return RawFile(source_path, _sha256_of_file(path), None, "too_large",
                            f"{source_path} is {size_bytes:,} bytes, over the {max_file_bytes:,}-byte cap "
                            "per file; split it or raise --max-file-bytes if it really is one article.")
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
     except OSError as error:
         return RawFile(source_path, _sha256_text(source_path), None, "unreadable",
                        f"{source_path} could not be read ({error.strerror or error}); "
@@ -128,7 +129,7 @@ def read_raw_file(root: Path, source_path: str, *, size_bytes: int, link_outside
     return RawFile(source_path, hashlib.sha256(data).hexdigest(), data)
 
 
-def _sha256_of_file(path: Path) -> str:
+def _sha256_of_file(path: str | Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
