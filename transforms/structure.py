@@ -61,7 +61,10 @@ def join_lines(lines: list[str]) -> str:
     """Rejoin a hard-wrapped block into one line."""
     if len(lines) == 1:
         return lines[0]
-    return _HYPHEN_WRAP.sub("", "\n".join(lines)).replace("\n", " ")
+    joined = "\n".join(lines)
+    if "-\n" in joined:  # what a hyphen wrap needs; `in` skips the regex's lookbehind at every character
+        joined = _HYPHEN_WRAP.sub("", joined)
+    return joined.replace("\n", " ")
 
 
 def parse_breadcrumb(
