@@ -5,12 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import distributed  # the dask extra is part of the test extra: missing, this test fails rather than skips
 import pytest
 
 from tests.conftest import write_article
 from tests.flows.conftest import duck
-
-distributed = pytest.importorskip("distributed", reason="the dask extra is part of the test extra")
 
 # Compared column by column; only what says which run wrote a row may differ.
 RUN_COLUMNS = {"run_id", "processed_at"}
