@@ -53,7 +53,7 @@ class PlanSummary:
 @task(name="plan", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def plan_task(settings: Settings, staging: str, start: date | None, end: date | None) -> PlanSummary:
     """List raw/, compare with the manifest, and write the batch plan to staging."""
-    listing = scan_raw_zone(settings.raw)
+    listing = scan_raw_zone(settings.raw, days=None if start is None else (start, end))
     manifest = Warehouse(settings.warehouse).read_table(FILES, columns=MANIFEST_COLUMNS)  # compared in Arrow
     if start is None:
         plan = plan_ingest(listing, manifest)

@@ -26,9 +26,15 @@ LISTING_SCHEMA = pa.schema([("source_path", pa.string()), ("size_bytes", pa.int6
                             ("ingest_date", pa.date32()), ("link_outside", pa.bool_())])
 
 
-def scan_raw_zone(root: str | Path, *, chunk_files: int = SCAN_CHUNK_FILES) -> pa.Table:
+def scan_raw_zone(root: str | Path, *, days: tuple[date, date] | None = None,
+                  chunk_files: int = SCAN_CHUNK_FILES) -> pa.Table:
     """Every non-hidden file under `root`, sorted by path: source_path, size_bytes, modified_us,
-    ingest_date, link_outside."""
+    ingest_date, link_outside.
+
+    With `days` (first, last), files inside a day folder outside that range are passed over
+    without a stat (a backfill of one day need not stat the whole raw zone); folders are still
+    entered, since a nested day folder may be in range, and files without a day folder are
+    listed, since their day comes from their mtime."""
     root = Path(root).resolve()
     chunks: list[pa.RecordBatch] = []
     rows: dict[str, list] = {name: [] for name in LISTING_COLUMNS}
@@ -47,7 +53,10 @@ def scan_raw_zone(root: str | Path, *, chunk_files: int = SCAN_CHUNK_FILES) -> p
         except OSError:
             continue  # a folder we may not list: its files are not seen (and `status` shows the count)
         with entries:
+            out_of_range = days is not None and folder_day is not None and not days[0] <= folder_day <= days[1]
             for entry in entries:  # one entry at a time: a folder of 400k files is never a list
+                if out_of_range and not entry.is_dir(follow_symlinks=False):
+                    continue
                 listed = _listed(entry, root, prefix, folder_day)
                 if listed is None:
                     continue
