@@ -55,9 +55,13 @@ def _decoded_as(codec: str, first: int, last: int) -> set[str]:
 _WRONG_CODECS = ("cp1252", "latin-1", "cp1251", "mac_roman")
 _LEADS = set().union(*(_decoded_as(codec, 0xC2, 0xF4) for codec in _WRONG_CODECS))
 _CONTINUATIONS = set().union(*(_decoded_as(codec, 0x80, 0xBF) for codec in _WRONG_CODECS))
+# ftfy also puts back a 0xA0 that became a space inside a three-byte sequence (`â œ` -> `⠜`, lead
+# E2 or E3), so such a lead, a space and a continuation count too (hypothesis found `â œ `).
+_A0_LEADS = set().union(*(_decoded_as(codec, 0xE2, 0xE3) for codec in _WRONG_CODECS))
 _MOJIBAKE_HINT = re.compile(
     f"[{_char_class(_LEADS)[1:-1]}\x80-\x9f]"
-    f"(?:(?<=[\x80-\x9f])|(?<=[\u00c2\u00c3]) |{_char_class(_CONTINUATIONS)})"
+    f"(?:(?<=[\x80-\x9f])|(?<=[\u00c2\u00c3]) |(?<={_char_class(_A0_LEADS)}) {_char_class(_CONTINUATIONS)}"
+    f"|{_char_class(_CONTINUATIONS)})"
 )
 
 

@@ -6,7 +6,7 @@ import ftfy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.normalise import MOJIBAKE_FIXER, repair_mojibake
+from transforms.normalise import _CONTINUATIONS, _LEADS, MOJIBAKE_FIXER, repair_mojibake
 
 SAMPLES = [
     "Plain ASCII news text, nothing to repair.",
@@ -16,6 +16,7 @@ SAMPLES = [
     "Ù…Ø±Ø­Ø¨Ø§",  # Arabic UTF-8 read as cp1252
     "Correct accents: café, élite, “quotes”, don’t, مرحبا",
     "Â\xa0non-breaking mojibake",
+    "â œ ",  # a 0xA0 inside a three-byte sequence that became a space (hypothesis found it)
 ]
 # Letters that mojibake is made of, plus the clean text they come from.
 _ALPHABET = st.sampled_from(list("aeé’“”—–ÃÂâ€™œ\x9d\x80\x93\x94ØÙ…©®±ñ ó.,\n") + ["Ã©", "â€™", "Ã ", "Ø§"])
@@ -41,3 +42,12 @@ def test_lines_without_a_hint_are_left_out_and_the_text_is_the_same():
 @given(st.lists(st.lists(_ALPHABET, max_size=12).map("".join), max_size=8).map("\n".join))
 def test_gate_equals_ftfy_on_generated_lines(text):
     assert repair_mojibake(text) == ftfy.fix_text(text, MOJIBAKE_FIXER)
+
+
+def test_gate_equals_ftfy_on_every_lead_space_continuation_triple():
+    # Every character a wrong codec makes of a UTF-8 lead byte, then a space (a 0xA0 that was
+    # replaced), then every continuation rendering: the cases ftfy's byte-A0 repair looks for.
+    for lead in sorted(_LEADS):
+        for after in sorted(_CONTINUATIONS) + ["a", " "]:
+            text = f"x {lead} {after}x"
+            assert repair_mojibake(text) == ftfy.fix_text(text, MOJIBAKE_FIXER), text
