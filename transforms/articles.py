@@ -13,6 +13,7 @@ import pandas as pd
 
 from transforms.document import clean_article
 from transforms.identity import is_article_file, is_compressed, with_article_ids
+from transforms.quality import count_words
 from transforms.rejects import Rejected
 
 
@@ -84,5 +85,5 @@ def _paragraph_rows(articles: pd.DataFrame, paragraphs: list[list[str]]) -> pd.D
     return rows.reset_index(drop=True).assign(
         text=texts,
         position=[position for count in counts for position in range(count)],
-        word_count=[len(text.split()) for text in texts],
+        word_count=[count_words(text) for text in texts],  # as the article's word_count: they add up to it
     )

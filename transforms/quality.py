@@ -72,6 +72,13 @@ def text_stats(text: str) -> tuple[int, float, float]:
     return word_count, mean_word_length, round(non_letters / non_space, 4)
 
 
+def count_words(text: str) -> int:
+    """Words in `text` as text_stats counts them: whitespace-separated tokens with a letter or digit."""
+    tokens = text.split()
+    mixed = " " + " ".join([token for token in tokens if not token.isalpha()])
+    return len(tokens) - len(_SPACED_SYMBOL_TOKEN.findall(mixed))
+
+
 def quality_signals(
     *,
     title: str,

@@ -54,3 +54,12 @@ def test_every_file_is_accounted_for_exactly_once():
     paths = sorted([*rows.articles["source_path"], *rows.rejects["source_path"]])
     assert paths == ["a.txt", "b.txt", "c.pdf"]
     assert dict(zip(rows.rejects["source_path"], rows.rejects["reason"])) == {"b.txt": "empty", "c.pdf": "unsupported_type"}
+
+
+def test_paragraph_word_counts_add_up_to_the_article_word_count():
+    raw = ("World - Reuters\n\nA headline\n\nPrices rose – again, on July 4.\n\n"
+           "A second paragraph • with a bullet and 12 words in it – or so.\n").encode()
+    rows = _build(_files(("a.txt", raw, None, None)))
+
+    assert rows.paragraphs["word_count"].tolist() == [6, 13]  # the dash and the bullet are not words
+    assert rows.paragraphs["word_count"].sum() == rows.articles.iloc[0]["word_count"]

@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.quality import quality_signals, text_stats
+from transforms.quality import count_words, quality_signals, text_stats
 
 LONG_BODY = " ".join(["word"] * 60) + "."
 
@@ -136,3 +136,13 @@ def test_text_stats_equals_the_all_regex_version(text):
 def test_text_stats_equals_the_all_regex_version_on_samples():
     for text in ("Iranian-backed groups – on July 4, “sovereignty”.", "عَرَبِيّ هِ، 12٫5 – हिन्दी।", "a _ b2 ½ 𝟘 – —", ""):
         assert text_stats(text) == _reference_text_stats(text), text
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_ALPHABET, max_size=60).map("".join))
+def test_count_words_counts_as_text_stats_does(text):
+    assert count_words(text) == text_stats(text)[0]
+
+
+def test_dashes_and_bullets_standing_alone_are_not_words():
+    assert count_words("Oil prices rose – again • 4 %") == 5
