@@ -51,3 +51,26 @@ def test_a_day_range_skips_files_of_day_folders_outside_it_but_nothing_in_it(zon
 
 def test_the_listing_is_split_into_arrow_chunks_without_changing_it(zone):
     assert scan_raw_zone(zone, chunk_files=1).equals(scan_raw_zone(zone))
+
+
+def test_a_file_that_cannot_be_read_is_an_unreadable_reject_naming_it(tmp_path):
+    from flows.rawzone import read_raw_file
+
+    # Listed, then gone before its batch read it (the same OSError path as a permission error).
+    raw_file = read_raw_file(tmp_path, "2020-07-05/gone.txt", size_bytes=10, link_outside=False, max_file_bytes=100)
+
+    assert raw_file.raw is None and raw_file.reject_reason == "unreadable"
+    assert "2020-07-05/gone.txt could not be read" in raw_file.reject_detail
+    assert "run ingest again" in raw_file.reject_detail
+    assert len(raw_file.source_sha256) == 64
+
+
+def test_a_file_over_the_cap_is_rejected_without_being_read_whole(tmp_path):
+    from flows.rawzone import read_raw_file
+
+    _touch(tmp_path / "big.txt")
+    (tmp_path / "big.txt").write_bytes(b"x" * 1000)
+    raw_file = read_raw_file(tmp_path, "big.txt", size_bytes=1000, link_outside=False, max_file_bytes=100)
+
+    assert (raw_file.raw, raw_file.reject_reason) == (None, "too_large")
+    assert "--max-file-bytes" in raw_file.reject_detail
