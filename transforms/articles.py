@@ -85,5 +85,17 @@ def _paragraph_rows(articles: pd.DataFrame, paragraphs: list[list[str]]) -> pd.D
     return rows.reset_index(drop=True).assign(
         text=texts,
         position=[position for count in counts for position in range(count)],
-        word_count=[count_words(text) for text in texts],  # as the article's word_count: they add up to it
+        word_count=[n for article, total in zip(paragraphs, articles["word_count"].tolist())
+                    for n in _paragraph_word_counts(article, total)],
     )
+
+
+def _paragraph_word_counts(paragraphs: list[str], article_words: int) -> list[int]:
+    """Words per paragraph as the article's word_count counts them, so they add up to it.
+
+    Most articles hold no token without a letter or digit (a lone dash or bullet): then the
+    article's count equals its plain token count and so does every paragraph's (~30 us an
+    article); only the others are counted word by word (~75 us).
+    """
+    plain = [len(text.split()) for text in paragraphs]
+    return plain if sum(plain) == article_words else [count_words(text) for text in paragraphs]

@@ -4,8 +4,11 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from transforms.articles import build_articles
+from transforms.articles import _paragraph_word_counts, build_articles
+from transforms.quality import count_words
 
 ARTICLE = "World - Reuters\n\nA headline\n\nFirst paragraph here.\n\nSecond paragraph here.\n".encode()
 
@@ -63,3 +66,12 @@ def test_paragraph_word_counts_add_up_to_the_article_word_count():
 
     assert rows.paragraphs["word_count"].tolist() == [6, 13]  # the dash and the bullet are not words
     assert rows.paragraphs["word_count"].sum() == rows.articles.iloc[0]["word_count"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["a", "Z9", "–", "•", "é", "“x”", "—", "_"]), max_size=8).map(" ".join),
+                min_size=1, max_size=5))
+def test_the_plain_token_shortcut_gives_the_same_paragraph_counts(paragraphs):
+    article_words = sum(count_words(p) for p in paragraphs)
+
+    assert _paragraph_word_counts(paragraphs, article_words) == [count_words(p) for p in paragraphs]
