@@ -18,7 +18,7 @@ ARTICLES = Table(
         C("title", STRING, False, "cleaned headline"),
         C("body", STRING, False, "cleaned paragraphs joined by a blank line"),
         C("paragraph_count", INT32, False, "paragraphs in body"),
-        C("word_count", INT32, False, "words in body"),
+        C("word_count", INT32, False, "words in body: whitespace-separated tokens holding a letter or digit (a lone dash is not one)"),
         C("char_count", INT32, False, "characters in body"),
         C("language", STRING, True, "ISO 639-1 code of the body; null when detection is not confident"),
         C("language_score", FLOAT32, True, "confidence of the language detector, 0 to 1"),
