@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from flows.batch import batch_plan_path
+from flows.rawzone import LISTING_SCHEMA
 
 MANIFEST_COLUMNS = ["source_path", "source_sha256", "size_bytes", "modified_at", "ingest_date", "status", "reject_reason"]
 
@@ -59,8 +60,6 @@ def vanished_files(listing: pd.DataFrame | pa.Table, manifest: pd.DataFrame | pa
     return manifest.filter(pc.invert(listed))
 
 
-_LISTING_TYPES = {"source_path": pa.string(), "size_bytes": pa.int64(), "modified_us": pa.int64(),
-                  "ingest_date": pa.date32(), "link_outside": pa.bool_()}
 
 
 def _arrow(frame: pd.DataFrame | pa.Table) -> pa.Table:
@@ -69,9 +68,10 @@ def _arrow(frame: pd.DataFrame | pa.Table) -> pa.Table:
 
 def _listing_table(listing: pd.DataFrame | pa.Table) -> pa.Table:
     listing = _arrow(listing)
-    for name, kind in _LISTING_TYPES.items():
-        if name in listing.column_names:
-            listing = listing.set_column(listing.schema.get_field_index(name), name, listing.column(name).cast(kind))
+    for field in LISTING_SCHEMA:
+        if field.name in listing.column_names:
+            listing = listing.set_column(listing.schema.get_field_index(field.name), field,
+                                         listing.column(field.name).cast(field.type))
     return listing
 
 
@@ -101,10 +101,8 @@ def _to_us(stamps: pa.ChunkedArray) -> pa.ChunkedArray:
     return stamps.cast(pa.int64())
 
 
-PLAN_SCHEMA = pa.schema([
-    ("source_path", pa.string()), ("size_bytes", pa.int64()), ("modified_us", pa.int64()),
-    ("ingest_date", pa.date32()), ("link_outside", pa.bool_()), ("previous_sha256", pa.string()),
-])
+# What a batch needs of each planned file: its listing row and the bytes' hash the manifest knew.
+PLAN_SCHEMA = LISTING_SCHEMA.append(pa.field("previous_sha256", pa.string()))
 
 
 def write_plan(plan: pa.Table, staging: Path, *, batch_size: int) -> int:

@@ -16,14 +16,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 _DAY_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-LISTING_COLUMNS = ["source_path", "size_bytes", "modified_us", "ingest_date", "link_outside"]
-
+LISTING_SCHEMA = pa.schema([("source_path", pa.string()), ("size_bytes", pa.int64()), ("modified_us", pa.int64()),
+                            ("ingest_date", pa.date32()), ("link_outside", pa.bool_())])
+LISTING_COLUMNS = LISTING_SCHEMA.names
 
 # Listed entries held as Python objects before they become Arrow: bounds the scan's memory
 # whatever the size of the raw zone (a Python row costs ~0.5 KB, an Arrow row ~60 bytes).
 SCAN_CHUNK_FILES = 20_000
-LISTING_SCHEMA = pa.schema([("source_path", pa.string()), ("size_bytes", pa.int64()), ("modified_us", pa.int64()),
-                            ("ingest_date", pa.date32()), ("link_outside", pa.bool_())])
 
 
 def scan_raw_zone(root: str | Path, *, days: tuple[date, date] | None = None,
