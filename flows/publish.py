@@ -49,7 +49,6 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
 
     `plan` holds each planned file's source_path, previous_ingest_date and previous_status."""
     touched = _read_staged_plain(staging / "touched")  # same bytes, new mtime: rows stay as they are
-    plan = pa.Table.from_pandas(plan, preserve_index=False) if isinstance(plan, pd.DataFrame) else plan
     is_touched = pc.is_in(plan.column("source_path"), value_set=pa.array(touched["source_path"], pa.string()))
     reprocessed = plan.filter(pc.invert(is_touched))
     # Every re-processed file's live rows go, not only those the manifest knows: a run killed (or a
@@ -154,20 +153,21 @@ def _recompute_duplicates(warehouse: Warehouse, staging: Path, replaced_paths: p
         stays = pc.and_(pc.invert(pc.is_in(live.column("source_path"), value_set=replaced_paths)),
                         pc.invert(pc.is_in(live.column("ingest_date"), value_set=pa.array(sorted(rebuild_days), pa.date32()))))
         live = live.filter(stays)
-    index = pa.concat_tables([live.select(DEDUPE_COLUMNS), staged.cast(live.select(DEDUPE_COLUMNS).schema)])
-    flags = _flags(index)
+    live_keys = live.select(DEDUPE_COLUMNS)
+    flags = _flags(pa.concat_tables([live_keys, staged.cast(live_keys.schema)]))
+    live_flags, staged_flags = flags.slice(0, live.num_rows), flags.slice(live.num_rows)
     # The lookup publishing applies: every live row read (its flag may have moved, to null too) and the
     # staged rows that are duplicates; other staged rows keep the null they were staged with.
-    is_live = pc.less(pa.array(range(index.num_rows), pa.int64()), live.num_rows)
-    in_lookup = pc.or_(is_live, pc.is_valid(flags))
-    new_flags = pa.table({"article_id": index.column("article_id"), "duplicate_of": flags}).filter(in_lookup)
+    new_flags = pa.concat_tables([
+        pa.table({"article_id": live.column("article_id"), "duplicate_of": live_flags}),
+        pa.table({"article_id": staged.column("article_id"), "duplicate_of": staged_flags}).filter(
+            pc.is_valid(staged_flags)),
+    ])
 
     old = live.column("duplicate_of").cast(pa.string()).combine_chunks().fill_null("")
-    new = flags.slice(0, live.num_rows).fill_null("")
-    moved = pc.not_equal(old, new)
+    moved = pc.not_equal(old, live_flags.fill_null(""))
     ripple_days = set(pc.unique(live.column("ingest_date").filter(moved)).to_pylist()) if live.num_rows else set()
-    staged = flags.slice(live.num_rows)
-    staged_duplicates = len(staged) - staged.null_count
+    staged_duplicates = len(staged_flags) - staged_flags.null_count
     return new_flags, ripple_days, staged_duplicates
 
 
