@@ -60,7 +60,8 @@ def run_batch(job: BatchJob, *, chunk_files: int = CHUNK_FILES) -> dict:
             raw_files = []
             for row in chunk.itertuples(index=False):
                 raw_file = read_raw_file(root, row.source_path, size_bytes=row.size_bytes,
-                                         link_outside=row.link_outside, max_file_bytes=job.max_file_bytes)
+                                         link_outside=row.link_outside, max_file_bytes=job.max_file_bytes,
+                                         not_regular=row.not_regular, fs_path=row.fs_path)
                 if raw_file.source_sha256 == row.previous_sha256 and raw_file.reject_reason != "unreadable":
                     touched.append(row.source_path)  # same bytes, new mtime: nothing to redo
                     continue

@@ -14,8 +14,16 @@ from flows.runtime import configure_prefect_env
 from flows.settings import SettingError, check_day_range, parse_day, resolve_settings
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a wrong argument is one sentence and status 1 like every other bad setting
+    (argparse itself prints its usage and exits 2)."""
+
+    def error(self, message: str):
+        raise SettingError(f"{message}; see '{self.prog} --help'.")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsetl", description="News articles ETL: raw/ -> warehouse/ Parquet.")
+    parser = _Parser(prog="newsetl", description="News articles ETL: raw/ -> warehouse/ Parquet.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def locations(command: argparse.ArgumentParser, *, raw: bool = True) -> None:
@@ -38,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     backfill = commands.add_parser("backfill", help="rebuild the days START..END from raw/, replacing them")
     backfill.add_argument("--start", required=True, help="first day, YYYY-MM-DD")
     backfill.add_argument("--end", required=True, help="last day, YYYY-MM-DD (inclusive)")
+    backfill.add_argument("--allow-empty", action="store_true", default=None,
+                          help="rebuild a day that has published rows but no raw file left, removing its rows "
+                               "(refused otherwise: an unmounted share looks the same)")
     run_options(backfill)
     serve = commands.add_parser("serve", help="long-running: run ingest on a cron schedule until Ctrl-C or SIGTERM")
     serve.add_argument("--cron", default=None, help="when to run ingest, a cron expression (default '0 * * * *', hourly)")
@@ -48,7 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SettingError as error:
+        print(f"newsetl: {error}", file=sys.stderr)
+        return 1
     configure_prefect_env()
     _configure_logging()
     try:
@@ -93,7 +108,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _options(args: argparse.Namespace) -> dict:
     return {"batch_size": args.batch_size, "max_file_bytes": args.max_file_bytes, "workers": args.workers,
-            "lock_timeout": args.lock_timeout, "dask_address": args.dask_address}
+            "lock_timeout": args.lock_timeout, "dask_address": args.dask_address,
+            "allow_empty": getattr(args, "allow_empty", None)}
 
 
 def _summary_line(command: str, run: dict, seconds: float) -> str:
@@ -107,7 +123,13 @@ def _status(args: argparse.Namespace) -> int:
 
     raw = args.raw or os.environ.get("NEWSETL_RAW") or "raw"
     warehouse = args.warehouse or os.environ.get("NEWSETL_WAREHOUSE") or "warehouse"
-    print(render_status(warehouse_status(warehouse, raw)))
+    from flows.warehouse import WarehouseDamaged
+
+    try:
+        print(render_status(warehouse_status(warehouse, raw)))
+    except WarehouseDamaged as damaged:
+        print(f"newsetl status: {damaged}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -30,11 +30,11 @@ from flows.lock import LockTimeout, writer_lock
 from flows.plan import MANIFEST_COLUMNS, plan_backfill, plan_ingest, write_plan
 from flows.publish import publish_run
 from flows.report import Progress, install_pause_hooks, pause_at, publish_artifact, staged_rejects
-from flows.rawzone import scan_raw_zone
+from flows.rawzone import RawZoneError, scan_raw_zone
 from flows.runners import local_processes, run_in_processes, task_runner_for
 from flows.settings import Settings, SettingError, check_day_range, parse_day, pipeline_version, resolve_settings
-from flows.warehouse import Warehouse
-from schemas import FILES, RUNS
+from flows.warehouse import Warehouse, WarehouseDamaged
+from schemas import ARTICLES, FILES, REJECTS, RUNS
 
 log = logging.getLogger("newsetl.flow")
 
@@ -48,22 +48,40 @@ class PlanSummary:
     files_seen: int
     files_planned: int
     batches: int
+    # Days of a backfill's range that have published rows but no raw file left: the backfill would empty them.
+    emptied_days: tuple[date, ...] = ()
+    # Why raw/ could not be listed whole (missing, unreadable, vanished): the run fails with this sentence.
+    unlisted: str | None = None
 
 
 @task(name="plan", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def plan_task(settings: Settings, staging: str, start: date | None, end: date | None) -> PlanSummary:
     """List raw/, compare with the manifest, and write the batch plan to staging."""
-    listing = scan_raw_zone(settings.raw, days=None if start is None else (start, end))
-    manifest = Warehouse(settings.warehouse).read_table(FILES, columns=MANIFEST_COLUMNS)  # compared in Arrow
+    # A backfill lists strictly: a folder it cannot list would look like files removed, and their rows would go.
+    try:
+        listing = scan_raw_zone(settings.raw, days=None if start is None else (start, end), strict=start is not None)
+    except RawZoneError as error:  # not retried: a share that is gone now is gone in a second too
+        return PlanSummary(files_seen=0, files_planned=0, batches=0, unlisted=str(error))
+    warehouse = Warehouse(settings.warehouse)
+    manifest = warehouse.read_table(FILES, columns=MANIFEST_COLUMNS)  # compared in Arrow
+    emptied: tuple[date, ...] = ()
     if start is None:
         plan = plan_ingest(listing, manifest)
         seen = len(listing)
     else:
         plan = plan_backfill(listing, manifest, start, end)
         seen = plan.num_rows
+        emptied = _days_left_without_raw_files(warehouse, plan, start, end)
     batches = write_plan(plan, Path(staging), batch_size=settings.batch_size)
     _plan_extras(plan, Path(staging))
-    return PlanSummary(files_seen=seen, files_planned=plan.num_rows, batches=batches)
+    return PlanSummary(files_seen=seen, files_planned=plan.num_rows, batches=batches, emptied_days=emptied)
+
+
+def _days_left_without_raw_files(warehouse: Warehouse, plan: pa.Table, start: date, end: date) -> tuple[date, ...]:
+    """Published days in [start, end] for which the plan holds no raw file at all."""
+    planned = set(pc.unique(plan.column("ingest_date")).to_pylist())
+    published = {day for table in (ARTICLES, REJECTS, FILES) for day in warehouse.days(table) if start <= day <= end}
+    return tuple(sorted(published - planned))
 
 
 def _plan_extras(plan: pa.Table, staging: Path) -> None:
@@ -131,6 +149,10 @@ def _locked_run(run_id: str, flow_name: str, settings: Settings, *, start: date 
             log.info("removed staging debris of %d earlier run(s): %s", len(debris), ", ".join(debris))
         plan = plan_task(settings, str(staging), start, end)
         run["files_seen"] = plan.files_seen
+        if plan.unlisted:
+            raise RunFailed(plan.unlisted)
+        if plan.emptied_days and not settings.allow_empty:
+            raise RunFailed(_refuse_to_empty(plan.emptied_days))
         log.info("%s: %d raw files seen, %d to process in %d batch(es)", flow_name, plan.files_seen,
                  plan.files_planned, plan.batches)
         summaries = _process_batches(settings, staging, run_id, plan)
@@ -190,6 +212,13 @@ def _process_batches(settings: Settings, staging: Path, run_id: str, plan: PlanS
     return sorted(summaries, key=lambda s: s["batch"])
 
 
+def _refuse_to_empty(days: tuple[date, ...]) -> str:
+    named = ", ".join(str(day) for day in days[:5]) + (f" and {len(days) - 5} more" if len(days) > 5 else "")
+    return (f"backfill refused: raw/ holds no file for {named}, which has published rows, and rebuilding would "
+            "remove them all (an unmounted share or a moved folder?); nothing was published: if those raw files "
+            "were removed on purpose, run again with --allow-empty.")
+
+
 def _days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
@@ -198,7 +227,7 @@ def _one_sentence(error: BaseException) -> str:
     if isinstance(error, OSError) and error.strerror and error.filename:
         return f"{error.strerror}: {error.filename} (each day already swapped in is whole; the next run processes the rest again)"
     text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return text if isinstance(error, (RunFailed, OSError)) else f"{type(error).__name__}: {text}"
+    return text if isinstance(error, (RunFailed, OSError, WarehouseDamaged)) else f"{type(error).__name__}: {text}"
 
 
 def _current_run_id() -> str:
@@ -232,10 +261,10 @@ def scheduled_ingest(raw: str = "raw", warehouse: str = "warehouse", batch_size:
 @flow(name="backfill")
 def backfill_days(start: str, end: str, raw: str = "raw", warehouse: str = "warehouse", batch_size: int = 2000,
                   max_file_bytes: int = 10_000_000, workers: int = 0, lock_timeout: float = 60.0,
-                  dask_address: str | None = None):
+                  dask_address: str | None = None, allow_empty: bool = False):
     """Deployment entry point (JSON parameters): the `backfill` flow for the days start..end (YYYY-MM-DD)."""
     options = {"batch_size": batch_size, "max_file_bytes": max_file_bytes, "workers": workers,
-               "lock_timeout": lock_timeout, "dask_address": dask_address}
+               "lock_timeout": lock_timeout, "dask_address": dask_address, "allow_empty": allow_empty}
 
     def body(settings: Settings):
         first, last = parse_day(start, option="start"), parse_day(end, option="end")

@@ -72,7 +72,14 @@ def _listing_table(listing: pd.DataFrame | pa.Table) -> pa.Table:
         if field.name in listing.column_names:
             listing = listing.set_column(listing.schema.get_field_index(field.name), field,
                                          listing.column(field.name).cast(field.type))
+        elif field.name in _LISTING_DEFAULTS:  # a listing made before the column existed (or by hand)
+            listing = listing.append_column(field, pa.array([_LISTING_DEFAULTS[field.name]] * listing.num_rows,
+                                                            field.type))
     return listing
+
+
+# Listing columns a caller may leave out: no special files, every path UTF-8.
+_LISTING_DEFAULTS = {"not_regular": False, "fs_path": None}
 
 
 def _with_previous(listing: pd.DataFrame | pa.Table, manifest: pd.DataFrame | pa.Table) -> pa.Table:

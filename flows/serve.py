@@ -40,10 +40,10 @@ def serve(settings: Settings, *, cron: str) -> int:
     # Our loggers reach the API inside flow runs; the serving process itself logs to stderr only.
     os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
     server = None
-    if not os.environ.get("PREFECT_API_URL"):
-        server = LocalServer(Path(os.environ["PREFECT_HOME"]))
-        server.start()
     try:
+        if not os.environ.get("PREFECT_API_URL"):
+            server = LocalServer(Path(os.environ["PREFECT_HOME"]))
+            server.start()
         _check_cron(cron)
         from flows.ingest import scheduled_ingest  # imports Prefect: after PREFECT_API_URL is set
 
@@ -54,12 +54,22 @@ def serve(settings: Settings, *, cron: str) -> int:
                                entrypoint_type=_module_entrypoint())
         log.info("schedule stopped")
         return 0
+    except KeyboardInterrupt:
+        if not _terminated:
+            raise  # Ctrl-C: the CLI's 130
+        log.info("stopped by SIGTERM")  # asked to stop, and stopped: a success (while starting, too)
+        return 0
     finally:
         if server is not None:
             server.stop()
 
 
+_terminated = False
+
+
 def _interrupt(signum, frame) -> None:
+    global _terminated
+    _terminated = True
     raise KeyboardInterrupt
 
 

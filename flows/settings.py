@@ -4,6 +4,7 @@ Every bad setting becomes one `SettingError` sentence for the user, never a trac
 """
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import asdict, dataclass
@@ -50,6 +51,9 @@ class Settings:
     # An existing Dask scheduler (tcp://HOST:PORT) to run the batches on; None runs them here.
     # raw/ and warehouse/ must then be on a filesystem every Dask worker sees at the same path.
     dask_address: str | None = None
+    # backfill only: let it empty a day that has published rows but no raw file left. Off, because an
+    # unmounted share or a renamed folder looks exactly like that, and would delete published data.
+    allow_empty: bool = False
 
     def as_parameters(self) -> dict:
         return asdict(self)
@@ -61,6 +65,7 @@ def resolve_settings(raw: str | None, warehouse: str | None, **options) -> Setti
     warehouse_root = Path(warehouse or os.environ.get("NEWSETL_WAREHOUSE") or "warehouse").expanduser().resolve()
     if not raw_root.is_dir():
         raise SettingError(f"raw folder {raw_root} does not exist or is not a folder; pass --raw PATH or set NEWSETL_RAW.")
+    _check_apart(raw_root, warehouse_root)
     _check_writable(warehouse_root)
     options.setdefault("dask_address", None)
     options["dask_address"] = options["dask_address"] or os.environ.get("NEWSETL_DASK_ADDRESS") or None
@@ -70,14 +75,22 @@ def resolve_settings(raw: str | None, warehouse: str | None, **options) -> Setti
         raise SettingError(f"--batch-size must be at least 1, not {settings.batch_size}.")
     if settings.max_file_bytes < 1:
         raise SettingError(f"--max-file-bytes must be at least 1, not {settings.max_file_bytes}.")
-    if settings.lock_timeout < 0:
-        raise SettingError(f"--lock-timeout must be 0 (do not wait) or more seconds, not {settings.lock_timeout:g}.")
+    if not math.isfinite(settings.lock_timeout) or settings.lock_timeout < 0:
+        raise SettingError(f"--lock-timeout must be 0 (do not wait) or a finite number of seconds, not {settings.lock_timeout:g}.")
     if settings.workers < 0:
         raise SettingError(f"--workers must be 0 (one per core) or more, not {settings.workers}.")
     if settings.dask_address is not None and "://" not in settings.dask_address:
         raise SettingError(f"--dask-address must be a scheduler address like tcp://10.0.0.5:8786, "
                            f"not {settings.dask_address!r}.")
     return settings
+
+
+def _check_apart(raw_root: Path, warehouse_root: Path) -> None:
+    """raw/ and warehouse/ must not overlap (both resolved): the warehouse's own files would become raw input."""
+    if raw_root == warehouse_root or warehouse_root.is_relative_to(raw_root) or raw_root.is_relative_to(warehouse_root):
+        raise SettingError(f"raw folder {raw_root} and warehouse folder {warehouse_root} overlap (one is, or is "
+                           "inside, the other); the warehouse's own files would be read as raw input: "
+                           "give them separate folders.")
 
 
 def _check_writable(root: Path) -> None:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from flows.lock import LockHolder, read_lock
 from flows.plan import MANIFEST_COLUMNS, pending_files, vanished_files
-from flows.rawzone import scan_raw_zone
+from flows.rawzone import RawZoneError, scan_raw_zone
 from flows.warehouse import Warehouse
 from schemas import FILES, RUNS, TABLES
 
@@ -45,13 +45,14 @@ def warehouse_status(warehouse: str | Path, raw: str | Path) -> WarehouseStatus:
     raw_root = Path(raw).resolve()
     pending = vanished = None
     notes = []
-    if raw_root.is_dir():
+    manifest = store.read_table(FILES, columns=MANIFEST_COLUMNS)
+    try:
         listing = scan_raw_zone(raw_root)
-        manifest = store.read_table(FILES, columns=MANIFEST_COLUMNS)
+    except RawZoneError as unlisted:
+        notes.append(f"pending files unknown: {unlisted}")
+    else:
         pending = pending_files(listing, manifest).num_rows
         vanished = vanished_files(listing, manifest).num_rows
-    else:
-        notes.append(f"raw folder {raw_root} does not exist: pending files unknown")
     holder, held = read_lock(store.root)
     debris = sorted(p.name for p in store.staging_root.iterdir()) if store.staging_root.is_dir() else []
     return WarehouseStatus(str(store.root), str(raw_root), day_counts, last_runs, pending, vanished,

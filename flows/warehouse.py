@@ -17,6 +17,7 @@ import sys
 import uuid
 from datetime import date
 from pathlib import Path
+from contextlib import contextmanager
 from typing import Iterable, Iterator
 
 import pyarrow as pa
@@ -37,6 +38,10 @@ ROW_GROUP_BYTES = 64 * 1024 * 1024
 _RENAME_NOREPLACE = 1
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+
+
+class WarehouseDamaged(Exception):
+    """A published file cannot be read; the message names it and says how to rebuild it."""
 
 
 class Warehouse:
@@ -87,7 +92,8 @@ class Warehouse:
             schema = pa.schema([schema.field(c) for c in columns])
         if not files:
             return schema.empty_table()
-        parts = [pq.read_table(f, columns=schema.names, schema=schema) for f in files]
+        with self._naming_damage(files):
+            parts = [pq.read_table(f, columns=schema.names, schema=schema) for f in files]
         return pa.concat_tables(parts)
 
     def iter_day(self, table: Table | str, day: date) -> Iterator[pa.Table]:
@@ -95,9 +101,10 @@ class Warehouse:
         table = TABLES[_name(table)]
         folder = self.partition_dir(table, day)
         for path in sorted(folder.glob("*.parquet")) if folder.is_dir() else []:
-            parquet = pq.ParquetFile(path)
-            for group in range(parquet.num_row_groups):
-                yield parquet.read_row_group(group)
+            with self._naming_damage([path]):
+                parquet = pq.ParquetFile(path)
+                groups = [parquet.read_row_group(group) for group in range(parquet.num_row_groups)]
+            yield from groups
 
     def read_table(self, table: Table | str, columns: list[str] | None = None,
                    filter: ds.Expression | None = None) -> pa.Table:
@@ -117,7 +124,24 @@ class Warehouse:
             partitioning=ds.partitioning(pa.schema([pa.field(table.partition, pa.date32())]), flavor="hive"),
             exclude_invalid_files=False,
         )
-        return dataset.to_table(columns=schema.names, filter=filter).cast(schema)
+        with self._naming_damage(lambda: sorted(folder.glob("*/*.parquet"))):
+            return dataset.to_table(columns=schema.names, filter=filter).cast(schema)
+
+    @contextmanager
+    def _naming_damage(self, files):
+        """Turn Arrow's error on an unreadable published file into one naming that file."""
+        try:
+            yield
+        except (pa.ArrowException, OSError) as error:
+            candidates = files() if callable(files) else files
+            damaged = next((path for path in candidates if not _readable(path)), None)
+            if damaged is None:
+                raise
+            day = damaged.parent.name.partition("=")[2]
+            remedy = (f"the record of that day's runs is then lost" if damaged.parent.parent.name == "runs" else
+                      f"back-fill {day} (newsetl backfill --start {day} --end {day}) to rebuild it")
+            raise WarehouseDamaged(f"{damaged} cannot be read as Parquet ({str(error).strip().splitlines()[0]}); "
+                                   f"move it out of the warehouse; {remedy}.") from None
 
     # ---- writing -----------------------------------------------------------
     def publish_day(self, table: Table | str, day: date, rows: pa.Table | Iterable[pa.Table | pa.RecordBatch], *,
@@ -238,6 +262,14 @@ def _write_day(table: Table, folder: Path, chunks: Iterable[pa.Table | pa.Record
 def _close(writer: pq.ParquetWriter, path: Path) -> None:
     writer.close()
     _fsync_file(path)
+
+
+def _readable(path: Path) -> bool:
+    try:
+        pq.read_metadata(path)
+        return True
+    except (pa.ArrowException, OSError):
+        return False
 
 
 def _name(table: Table | str) -> str:

@@ -17,6 +17,7 @@ REASONS: dict[str, str] = {
     "corrupt_gzip": "a *.txt.gz file that does not decompress",
     "unreadable": "the file could not be read (permissions, I/O error, vanished)",
     "link_outside_root": "a symbolic link pointing out of the raw root, which is never followed",
+    "not_a_regular_file": "a FIFO, socket or device (or a link to one) in the raw zone, which is never opened",
 }
 
 

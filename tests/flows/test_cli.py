@@ -10,7 +10,7 @@ def test_a_negative_lock_timeout_is_one_sentence_and_exit_1(raw, warehouse, caps
 
     assert code == 1
     assert capsys.readouterr().err.strip() == \
-        "newsetl ingest: --lock-timeout must be 0 (do not wait) or more seconds, not -1."
+        "newsetl ingest: --lock-timeout must be 0 (do not wait) or a finite number of seconds, not -1."
 
 
 def test_ingest_against_a_locked_warehouse_exits_1_naming_the_holder(raw, warehouse, capsys):

@@ -67,3 +67,57 @@ def test_bad_batch_size(tmp_path):
     line = _one_sentence(_newsetl("ingest", "--batch-size", "0", "--raw", str(tmp_path / "raw"),
                                   "--warehouse", str(tmp_path / "wh")))
     assert "--batch-size" in line
+
+
+@pytest.mark.parametrize("warehouse_in", ["raw/wh", "raw", "."])
+def test_overlapping_raw_and_warehouse_folders_are_refused(tmp_path, warehouse_in):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    # "." puts raw/ inside the warehouse; "raw" is the same folder; "raw/wh" the warehouse inside raw/.
+    line = _one_sentence(_newsetl("ingest", "--raw", str(raw), "--warehouse", str(tmp_path / warehouse_in)))
+    assert "overlap" in line and "separate folders" in line
+
+
+def test_a_warehouse_reached_through_a_link_into_raw_is_refused(tmp_path):
+    raw = tmp_path / "raw"
+    (raw / "wh").mkdir(parents=True)
+    os.symlink(raw / "wh", tmp_path / "looks-apart")
+    line = _one_sentence(_newsetl("backfill", "--start", "2020-07-05", "--end", "2020-07-05", "--raw", str(raw),
+                                  "--warehouse", str(tmp_path / "looks-apart")))
+    assert "overlap" in line
+
+
+@pytest.mark.parametrize("seconds", ["nan", "inf", "-5"])
+def test_a_lock_timeout_that_is_not_finite_or_negative_is_refused(tmp_path, seconds):
+    (tmp_path / "raw").mkdir()
+    line = _one_sentence(_newsetl("ingest", "--lock-timeout", seconds, "--raw", str(tmp_path / "raw"),
+                                  "--warehouse", str(tmp_path / "wh")))
+    assert "--lock-timeout must be" in line
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["ingest", "--batch-size", "abc"], "--batch-size: invalid int value: 'abc'"),
+    (["ingest", "--no-such-option"], "unrecognized arguments: --no-such-option"),
+    (["backfill", "--start", "2020-07-05"], "the following arguments are required: --end"),
+    (["frobnicate"], "invalid choice: 'frobnicate'"),
+    ([], "the following arguments are required: COMMAND"),
+])
+def test_every_argument_error_is_one_sentence_and_status_1(args, expected):
+    line = _one_sentence(_newsetl(*args))
+    assert expected in line and "--help" in line
+
+
+def test_status_on_a_warehouse_with_a_truncated_manifest_names_the_file(tmp_path):
+    import pyarrow.parquet as pq
+
+    from schemas import FILES
+
+    (tmp_path / "raw").mkdir()
+    day = tmp_path / "wh" / "files" / "ingest_date=2020-07-05"
+    day.mkdir(parents=True)
+    damaged = day / "part-00000.parquet"
+    pq.write_table(FILES.file_schema().empty_table(), damaged)
+    damaged.write_bytes(damaged.read_bytes()[:-20])  # cut short, as by a full disk or a bad copy
+
+    line = _one_sentence(_newsetl("status", "--raw", str(tmp_path / "raw"), "--warehouse", str(tmp_path / "wh")))
+    assert str(damaged) in line and "backfill --start 2020-07-05 --end 2020-07-05" in line
