@@ -9,7 +9,10 @@ import logging
 import os
 import sys
 import time
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
 
+from flows.lifeline import end_cli_runs_promptly, say_once
 from flows.runtime import configure_prefect_env
 from flows.settings import SettingError, check_day_range, parse_day, resolve_settings
 
@@ -59,6 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The `newsetl` command. With `argv` (tests) runs happen in this process as they are; as the command
+    itself, a run starts its own temporary Prefect server when none is set, and ends promptly on Ctrl-C
+    or a lost API (flows/lifeline.py)."""
+    as_command = argv is None
     try:
         args = build_parser().parse_args(argv)
     except SettingError as error:
@@ -71,33 +78,54 @@ def main(argv: list[str] | None = None) -> int:
             return _status(args)
         if args.command == "serve":
             return _serve(args)
-        return _run(args)
+        return _run(args, as_command=as_command)
     except SettingError as error:
         print(f"newsetl {args.command}: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print(f"newsetl {args.command}: interrupted; nothing half-done was published.", file=sys.stderr)
+        sentence = f"newsetl {args.command}: interrupted; nothing half-done was published."
+        say_once(sentence) if as_command else print(sentence, file=sys.stderr)
         return 130
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, *, as_command: bool) -> int:
     settings = resolve_settings(args.raw, args.warehouse, **_options(args))
     if args.command == "backfill":
         start, end = parse_day(args.start, option="--start"), parse_day(args.end, option="--end")
         check_day_range(start, end)
     clock = time.monotonic()
-    from flows.ingest import backfill_flow, ingest_flow, with_runner  # imports Prefect: after the settings are checked
+    if as_command:
+        end_cli_runs_promptly(args.command)
+    with _prefect_api() if as_command else nullcontext():
+        from flows.ingest import backfill_flow, ingest_flow, with_runner  # imports Prefect: after the API is set
 
-    if args.command == "ingest":
-        state = with_runner(ingest_flow, settings)(settings, return_state=True)
-    else:
-        state = with_runner(backfill_flow, settings)(settings, start, end, return_state=True)
+        if args.command == "ingest":
+            state = with_runner(ingest_flow, settings)(settings, return_state=True)
+        else:
+            state = with_runner(backfill_flow, settings)(settings, start, end, return_state=True)
     if not state.is_completed():
         print(f"newsetl {args.command}: failed: {state.message}", file=sys.stderr)
         return 1
     run = state.result()
     print(_summary_line(args.command, run, time.monotonic() - clock))
     return 0
+
+
+@contextmanager
+def _prefect_api():
+    """PREFECT_API_URL when set; otherwise a temporary server of our own for this command (see LocalServer)."""
+    if os.environ.get("PREFECT_API_URL"):
+        yield
+        return
+    from flows.serve import LocalServer
+
+    server = LocalServer(Path(os.environ["PREFECT_HOME"]), temporary=True)
+    try:
+        server.start()
+        yield
+    finally:
+        server.stop()
+        os.environ.pop("PREFECT_API_URL", None)
 
 
 def _serve(args: argparse.Namespace) -> int:

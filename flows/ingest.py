@@ -25,6 +25,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.states import Failed
 
+from flows import lifeline
 from flows.batch import BatchJob, run_batch
 from flows.lock import LockTimeout, writer_lock
 from flows.plan import MANIFEST_COLUMNS, plan_backfill, plan_ingest, write_plan
@@ -124,7 +125,8 @@ def run_pipeline(flow_name: str, settings: Settings, *, start: date | None = Non
     """The body shared by both flows, under the warehouse's writer lock; returns the run's summary (the `runs` row)."""
     run_id = _current_run_id()
     try:
-        with writer_lock(settings.warehouse, command=f"{flow_name} run {run_id}", timeout=settings.lock_timeout):
+        with writer_lock(settings.warehouse, command=f"{flow_name} run {run_id}", timeout=settings.lock_timeout), \
+                lifeline.watch_api(_api_url()):
             return _locked_run(run_id, flow_name, settings, start=start, end=end)
     except LockTimeout as busy:  # no runs row: writing it would need the lock another run holds
         log.error("%s did not start: %s", flow_name, busy)
@@ -163,7 +165,10 @@ def _locked_run(run_id: str, flow_name: str, settings: Settings, *, start: date 
         first_rejects = staged_rejects(staging)
         pause_at("staged")
         rebuild = _days(start, end) if start else []
-        published = publish_task(settings, str(staging), rebuild)
+        lifeline.check_api()  # publish only while the run can still be recorded as what it is
+        with lifeline.publishing():
+            published = publish_task(settings, str(staging), rebuild)
+        lifeline.mark_published()
         run["duplicates"] = published["duplicates"]
         run["days_published"] = published["days_published"]
         run["days"] = published["days"]
@@ -178,7 +183,8 @@ def _locked_run(run_id: str, flow_name: str, settings: Settings, *, start: date 
         run["finished_at"] = datetime.now(timezone.utc)
         run["seconds"] = round(time.monotonic() - clock, 3)
     try:
-        record_run_task(settings, {k: v for k, v in run.items() if k in RUNS.column_names})
+        with lifeline.publishing():
+            record_run_task(settings, {k: v for k, v in run.items() if k in RUNS.column_names})
     except Exception as error:
         run["status"], run["error"] = "failed", run["error"] or f"the run's row could not be written: {_one_sentence(error)}"
         log.error("%s: could not record the run in the runs table: %s", flow_name, _one_sentence(error))
@@ -227,7 +233,15 @@ def _one_sentence(error: BaseException) -> str:
     if isinstance(error, OSError) and error.strerror and error.filename:
         return f"{error.strerror}: {error.filename} (each day already swapped in is whole; the next run processes the rest again)"
     text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return text if isinstance(error, (RunFailed, OSError, WarehouseDamaged)) else f"{type(error).__name__}: {text}"
+    return text if isinstance(error, (RunFailed, OSError, WarehouseDamaged, lifeline.ApiLost)) else f"{type(error).__name__}: {text}"
+
+
+def _api_url() -> str | None:
+    """The API this flow run reports to (the temporary server's too)."""
+    from prefect.context import FlowRunContext
+
+    context = FlowRunContext.get()
+    return str(context.client.api_url) if context is not None and context.client is not None else None
 
 
 def _current_run_id() -> str:

@@ -8,6 +8,7 @@ API URL is settled: its settings are read once, at import.
 """
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import signal
@@ -74,8 +75,8 @@ def _interrupt(signum, frame) -> None:
 
 
 def _parameters(settings: Settings) -> dict:
-    """The served flow's parameters: every setting, as JSON values."""
-    return settings.as_parameters()
+    """The served flow's parameters: every setting but the backfill-only one, as JSON values."""
+    return {name: value for name, value in settings.as_parameters().items() if name != "allow_empty"}
 
 
 def _module_entrypoint():
@@ -95,31 +96,44 @@ def _check_cron(cron: str) -> None:
 
 
 class LocalServer:
-    """`prefect server start` on a free loopback port, in its own process group so it can be stopped whole."""
+    """A Prefect server on a free loopback port, in its own session: a Ctrl-C typed at the terminal
+    reaches the command, which stops the server itself, and the server dies with the command
+    (SIGTERM when its parent dies, on Linux) however the command ends.
 
-    def __init__(self, home: Path) -> None:
+    `serve` runs `prefect server start` (with its scheduler, on its own database); a one-off CLI run
+    that has no PREFECT_API_URL runs a `temporary` one: the API app alone, as Prefect's own
+    temporary server does, on the home's prefect.db, without importing the app into the CLI."""
+
+    def __init__(self, home: Path, *, temporary: bool = False) -> None:
         self.home = home
+        self.temporary = temporary
         self.process: subprocess.Popen | None = None
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}/api"
+        self.log_path = self.home / ("temporary-server.log" if temporary else "serve-server.log")
 
     def start(self) -> None:
         self.home.mkdir(parents=True, exist_ok=True)
-        env = dict(os.environ,
-                   PREFECT_SERVER_API_HOST="127.0.0.1", PREFECT_SERVER_API_PORT=str(self.port),
-                   # Its own database: the ephemeral servers of hand-started runs use prefect.db.
-                   PREFECT_API_DATABASE_CONNECTION_URL=f"sqlite+aiosqlite:///{self.home / 'serve.db'}",
-                   PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS=SCHEDULER_LOOP_SECONDS,
+        env = dict(os.environ, PREFECT_SERVER_API_HOST="127.0.0.1", PREFECT_SERVER_API_PORT=str(self.port),
                    PREFECT_UI_ENABLED="false")
         env.pop("PREFECT_API_URL", None)
-        self.log_path = self.home / "serve-server.log"
+        if self.temporary:
+            env.update(PREFECT__SERVER_EPHEMERAL="1", PREFECT__SERVER_FINAL="1")  # as Prefect starts its own
+            command = [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
+                       "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on"]
+        else:
+            # Its own database: the temporary servers of hand-started runs use prefect.db.
+            env.update(PREFECT_API_DATABASE_CONNECTION_URL=f"sqlite+aiosqlite:///{self.home / 'serve.db'}",
+                       PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS=SCHEDULER_LOOP_SECONDS)
+            command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                       "--port", str(self.port)]
         with open(self.log_path, "ab") as server_log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(self.port)],
-                env=env, stdin=subprocess.DEVNULL, stdout=server_log, stderr=subprocess.STDOUT,
-                start_new_session=True)
-        log.info("starting a Prefect server on 127.0.0.1:%d (pid %d, log %s)", self.port, self.process.pid,
-                 self.log_path)
+            self.process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=server_log,
+                                            stderr=subprocess.STDOUT, start_new_session=True,
+                                            preexec_fn=_die_with_parent)
+        log.log(logging.DEBUG if self.temporary else logging.INFO,
+                "starting a Prefect server on 127.0.0.1:%d (pid %d, log %s)", self.port, self.process.pid,
+                self.log_path)
         self._wait_healthy()
         os.environ["PREFECT_API_URL"] = self.url
 
@@ -133,7 +147,8 @@ class LocalServer:
             try:
                 with urllib.request.urlopen(f"{self.url}/health", timeout=2) as answer:
                     if answer.status == 200:
-                        log.info("Prefect server is healthy at %s", self.url)
+                        log.log(logging.DEBUG if self.temporary else logging.INFO,
+                                "Prefect server is healthy at %s", self.url)
                         return
             except OSError:
                 pass
@@ -154,7 +169,19 @@ class LocalServer:
         if _group_alive(self.process.pid):
             _signal_group(self.process.pid, signal.SIGKILL)
         self.process.wait(SERVER_STOP_TIMEOUT)
-        log.info("Prefect server stopped")
+        log.log(logging.DEBUG if self.temporary else logging.INFO, "Prefect server stopped")
+
+
+def _die_with_parent() -> None:
+    """In the server's process, before exec: SIGTERM it when the process that started it dies (Linux)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass  # not Linux: the command's own exit paths stop the server
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _free_port() -> int:

@@ -2,7 +2,7 @@
 from schemas._types import DAY, INT64, STRING, TIMESTAMP
 from schemas.table import Column
 
-SOURCE_PATH = Column("source_path", STRING, False, "path relative to the raw root, '/'-separated")
+SOURCE_PATH = Column("source_path", STRING, False, "path relative to the raw root, '/'-separated; a name byte that is not UTF-8 is written \\xNN (Python's backslashreplace)")
 SOURCE_SHA256 = Column("source_sha256", STRING, False, "sha256 of the raw file bytes")
 SIZE_BYTES = Column("size_bytes", INT64, False, "size of the raw file in bytes")
 RUN_ID = Column("run_id", STRING, False, "the run that wrote this row")
