@@ -157,19 +157,24 @@ def exit_now(code: int, sentence: str) -> None:
 def stop_descendants(grace: float = CHILD_STOP_SECONDS) -> None:
     """SIGTERM every process below this one (batch workers, a temporary Prefect server), then SIGKILL what
     stays, looking again until none is left: the run's other threads may start a worker meanwhile (a
-    retried batch). multiprocessing's resource tracker is left to exit by itself once the workers are gone
-    (killing it first makes a dying worker warn that it 'died unexpectedly')."""
+    retried batch). multiprocessing's resource tracker goes last, by SIGKILL: killed while a worker
+    lives, it is relaunched with a warning; left alone, it warns of the workers' 'leaked semaphores'."""
     deadline = time.monotonic() + grace
     sig = signal.SIGTERM
     while pids := {pid for pid in descendants(os.getpid()) if not _is_resource_tracker(pid)}:
         if time.monotonic() >= deadline:
             sig = signal.SIGKILL
-        for pid in pids:
-            try:
-                os.kill(pid, sig)
-            except ProcessLookupError:
-                pass
+        _kill(pids, sig)
         time.sleep(0.05)
+    _kill(descendants(os.getpid()), signal.SIGKILL)
+
+
+def _kill(pids: set[int], sig: int) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            pass
 
 
 def _is_resource_tracker(pid: int) -> bool:
