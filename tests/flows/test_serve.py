@@ -50,3 +50,20 @@ def test_serve_lands_a_new_file_on_schedule_and_stops_everything_on_sigterm(raw,
             except ProcessLookupError:
                 pass
         serving.kill()
+
+
+@pytest.mark.slow
+def test_sigterm_while_serve_starts_its_server_exits_0_and_leaves_nothing(raw, warehouse, tmp_path):
+    env = cli_env(PREFECT_HOME=str(tmp_path / ".prefect"))
+    env.pop("PREFECT_API_URL", None)
+    serving = Command(["serve", "--raw", str(raw), "--warehouse", str(warehouse)], env)
+    try:
+        serving.wait_for("starting a Prefect server", timeout=60)
+        seen = descendants(serving.process.pid)
+        serving.process.send_signal(signal.SIGTERM)  # as a service manager stops it
+        assert serving.process.wait(60) == 0, serving.output
+        time.sleep(0.5)
+        assert not [pid for pid in seen if alive(pid)], serving.output
+        assert "Traceback" not in serving.output
+    finally:
+        serving.kill()
