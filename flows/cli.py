@@ -56,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="long-running: run ingest on a cron schedule until Ctrl-C or SIGTERM")
     serve.add_argument("--cron", default=None, help="when to run ingest, a cron expression (default '0 * * * *', hourly)")
     run_options(serve)
+    server = commands.add_parser("server", help="a standing local Prefect server that runs reuse: start, stop or status")
+    server.add_argument("action", choices=["start", "stop", "status"])
     status = commands.add_parser("status", help="days and row counts, last runs, pending raw files")
     locations(status)
     return parser
@@ -78,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
             return _status(args)
         if args.command == "serve":
             return _serve(args)
+        if args.command == "server":
+            return _server(args)
         return _run(args, as_command=as_command)
     except SettingError as error:
         print(f"newsetl {args.command}: {error}", file=sys.stderr)
@@ -113,19 +117,57 @@ def _run(args: argparse.Namespace, *, as_command: bool) -> int:
 
 @contextmanager
 def _prefect_api():
-    """PREFECT_API_URL when set; otherwise a temporary server of our own for this command (see LocalServer)."""
+    """PREFECT_API_URL when set; else the standing server of `newsetl server start` when it answers;
+    else a temporary server of our own for this command (see flows/server.py)."""
     if os.environ.get("PREFECT_API_URL"):
         yield
         return
-    from flows.serve import LocalServer
+    from flows.server import LocalServer, standing_server
 
-    server = LocalServer(Path(os.environ["PREFECT_HOME"]), temporary=True)
+    home = Path(os.environ["PREFECT_HOME"])
+    standing = standing_server(home)
+    if standing is not None:
+        os.environ["PREFECT_API_URL"] = standing["url"]
+        try:
+            yield
+        finally:
+            os.environ.pop("PREFECT_API_URL", None)
+        return
+    server = LocalServer(home, role="temporary")
     try:
         server.start()
         yield
+        _drain_prefect_senders()
     finally:
         server.stop()
         os.environ.pop("PREFECT_API_URL", None)
+
+
+def _drain_prefect_senders(timeout: float = 10.0) -> None:
+    """Let Prefect send the run's last logs and events before its server stops (it would do so at exit)."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for sender in (APILogWorker, EventsWorker):
+        sender.drain_all(timeout=timeout)
+
+
+def _server(args: argparse.Namespace) -> int:
+    from flows.server import standing_server, start_standing, stop_standing
+
+    home = Path(os.environ["PREFECT_HOME"])
+    if args.action == "start":
+        record = start_standing(home)
+        print(f"Prefect server running at {record['url']} (pid {record['pid']}, log {record['log']}); "
+              "ingest and backfill use it until 'newsetl server stop'.")
+    elif args.action == "stop":
+        record = stop_standing(home)
+        print(f"Prefect server at {record['url']} stopped." if record else "no Prefect server was recorded.")
+    else:
+        record = standing_server(home)
+        print(f"Prefect server running at {record['url']} (pid {record['pid']})." if record else
+              "no Prefect server running: each ingest or backfill starts a temporary one.")
+    return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
