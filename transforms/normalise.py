@@ -104,8 +104,11 @@ _INLINE_TAGS = (
     "|noscript|picture|q|s|samp|small|source|span|strike|strong|sub|sup|td|th|time|tt|u|var"
     "|video|audio|wbr|button|input|form|svg|path|html|head|body|title|o:p"
 )
+# A `<script>` or `<style>` element goes with its content. The pattern is only ever matched at an
+# opener `_SCRIPT_OR_STYLE_OPENER` found (see `_strip_elements`): searched for across the text, its
+# lazy `.*?` would rescan the rest of the text from every unclosed opener (quadratic).
 _SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b[^<>]{0,2000}>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_SCRIPT_OR_STYLE_OPENER = re.compile(r"<(script|style)\b[^<>]{0,2000}>", re.IGNORECASE)
 _BLOCK_TAG = re.compile(rf"</?(?:{_BLOCK_TAGS})(?:\s[^<>]{{0,2000}})?/?>", re.IGNORECASE)
 _LINE_BREAK_TAG = re.compile(r"</?br(?:\s[^<>]{0,2000})?/?>", re.IGNORECASE)
 _INLINE_TAG = re.compile(rf"</?(?:{_INLINE_TAGS})(?:\s[^<>]{{0,2000}})?/?>", re.IGNORECASE)
@@ -151,12 +154,63 @@ def _unescape_entity(match: re.Match[str]) -> str:
 def _strip_tags(text: str) -> str:
     if "<" not in text:
         return text
-    text = _SCRIPT_OR_STYLE.sub(" ", text)
-    text = _COMMENT.sub(" ", text)
+    text = _strip_elements(text)
+    text = _strip_comments(text)
     text = _BLOCK_TAG.sub("\n\n", text)
     text = _LINE_BREAK_TAG.sub("\n", text)
     return _INLINE_TAG.sub("", text)
 
+
+
+def _strip_comments(text: str) -> str:
+    """`<!--` to the next `-->` becomes a space, as `re.sub(r"<!--.*?-->", " ", text, flags=re.DOTALL)` does.
+
+    With `str.find` instead of that pattern: one opener without its `-->` means no later opener
+    has one either, so the scan stops there; the pattern rescanned the rest from every opener.
+    """
+    start = text.find("<!--")
+    if start < 0:
+        return text
+    pieces: list[str] = []
+    done = 0
+    while start >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break
+        pieces += (text[done:start], " ")
+        done = end + 3
+        start = text.find("<!--", done)
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+def _strip_elements(text: str) -> str:
+    """Every `<script>` / `<style>` element becomes a space, as `_SCRIPT_OR_STYLE.sub(" ", text)` does.
+
+    The whole pattern is matched only at openers, and an opener whose closing tag is missing
+    marks its tag name dead: a later opener of the same name cannot find one either (its
+    search would start further on), so each stretch of text is scanned a bounded number of times.
+    """
+    opener = _SCRIPT_OR_STYLE_OPENER.search(text)
+    if opener is None:
+        return text
+    pieces: list[str] = []
+    done = 0
+    # The closing tag must repeat the opener's name (`\1`), case-insensitively: openers whose
+    # names lowercase alike accept the same closing tags.
+    unclosed: set[str] = set()
+    while opener is not None:
+        name = opener.group(1).lower()
+        element = None if name in unclosed else _SCRIPT_OR_STYLE.match(text, opener.start())
+        if element is None:
+            unclosed.add(name)
+            opener = _SCRIPT_OR_STYLE_OPENER.search(text, opener.end())
+            continue
+        pieces += (text[done:element.start()], " ")
+        done = element.end()
+        opener = _SCRIPT_OR_STYLE_OPENER.search(text, done)
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 # ---------------------------------------------------------------- invisible characters and spaces
 def _code_points(*ranges: tuple[int, int]) -> list[str]:
@@ -196,6 +250,49 @@ def _replacement(match: re.Match[str]) -> str:
 _STRAY_JOINER = re.compile(
     r"(?<![^\x00-\x7f\s\u200c\u200d])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f\s\u200c\u200d])"
 )
+# Characters whose canonical decomposition holds only combining marks (canonical combining class
+# above 0): the marks themselves and a few composed ones (U+0344, U+0F73). CPython's NFC puts
+# combining marks in canonical order with an insertion sort, so a run of k marks of mixed classes
+# costs k squared (30,000 alternating marks: 3 s); `_nfc` sorts long runs itself first.
+def _combining_only() -> dict[str, str]:
+    """Each such character -> its canonical decomposition (itself for most)."""
+    chars: dict[str, str] = {}
+    for code in range(0x300, 0x1E950):  # no character outside this range has a combining class
+        char = chr(code)
+        if unicodedata.combining(char) or unicodedata.decomposition(char)[:1] not in ("", "<"):
+            decomposed = unicodedata.normalize("NFD", char)
+            if all(map(unicodedata.combining, decomposed)):
+                chars[char] = decomposed
+    return chars
+
+
+_COMBINING_ONLY = _combining_only()
+_MARK = _char_class(set(_COMBINING_ONLY))
+# Runs this long never occur in real text (Unicode's stream-safe format caps them at 30), and
+# shorter ones cost CPython's sort at most a few hundred swaps. Anchored at a run's first mark
+# (lookbehind), so a shorter run is scanned once, not once per position.
+_LONG_MARK_RUN = re.compile(f"(?<!{_MARK}){_MARK}{{32}}{_MARK}*+")
+
+
+def _nfc(text: str) -> str:
+    """`unicodedata.normalize("NFC", text)`, in linear time however long its runs of combining marks.
+
+    A long run is decomposed and put in canonical order here first: canonical ordering is a
+    stable sort of each run of marks by combining class, and stable-sorting part of a run
+    beforehand leaves the final order the same, so the result is exactly NFC of the input.
+    """
+    pieces: list[str] = []
+    done = 0
+    for run in _LONG_MARK_RUN.finditer(text):
+        marks = [mark for char in run.group() for mark in _COMBINING_ONLY[char]]
+        marks.sort(key=unicodedata.combining)  # stable
+        pieces += (text[done:run.start()], "".join(marks))
+        done = run.end()
+    if pieces:
+        text = "".join(pieces) + text[done:]
+    return unicodedata.normalize("NFC", text)
+
+
 _SPACE_RUN = re.compile(r" {2,}")
 _LINE_EDGE_SPACE = re.compile(r"^ +| +$", re.MULTILINE)
 _BLANK_LINE_RUN = re.compile(r"\n{3,}")
@@ -215,14 +312,14 @@ def normalise_invisible(text: str) -> tuple[str, set[str]]:
         # A substitution per match: much cheaper than str.translate over a mostly clean text.
         text = _SUSPECT.sub(_replacement, text)
     if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
+        text = _nfc(text)
         fixes.add("nfc")
     if "\u200c" in text or "\u200d" in text:
         joined = _STRAY_JOINER.sub("", text)
         if joined != text:
             fixes.add("zero_width")
             # Removing a joiner can bring a base letter and a combining mark together.
-            text = unicodedata.normalize("NFC", joined)
+            text = _nfc(joined)
     return text, fixes
 
 
