@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import ftfy
 
@@ -123,13 +123,20 @@ def _may_hold_markup(text: str) -> bool:
     return ("<" in text or "&" in text) and _MARKUP_HINT.search(text) is not None
 
 
+def _no_check(step: str) -> None:
+    pass
+
+
 # Each unescaping round shortens the text; the cap only bounds adversarial
 # chains such as `&amp;amp;amp;...` (deeper ones stay partly escaped).
 MAX_UNESCAPE_ROUNDS = 10
 
 
-def strip_markup(text: str) -> tuple[str, set[str]]:
-    """Remove HTML tags and unescape entities left in the text; return the text and fix codes."""
+def strip_markup(text: str, *, check: Callable[[str], None] = _no_check) -> tuple[str, set[str]]:
+    """Remove HTML tags and unescape entities left in the text; return the text and fix codes.
+
+    `check(step)` is called after each round (a time budget: it may raise to stop the work).
+    """
     fixes: set[str] = set()
     if not _may_hold_markup(text):
         return text, fixes
@@ -144,6 +151,7 @@ def strip_markup(text: str) -> tuple[str, set[str]]:
         text = stripped
         if text == before:
             break
+        check("markup removal")
     return text, fixes
 
 
@@ -354,17 +362,24 @@ def _needs_another_pass(text: str) -> bool:
     return _may_hold_markup(text) or looks_like_mojibake(text)
 
 
-def normalise_text(text: str) -> NormalisedText:
-    """Repair mojibake, strip markup and invisible characters, normalise spaces and newlines."""
+def normalise_text(text: str, *, check: Callable[[str], None] = _no_check) -> NormalisedText:
+    """Repair mojibake, strip markup and invisible characters, normalise spaces and newlines.
+
+    `check(step)` is called after each step (a time budget: it may raise to stop the work).
+    """
     fixes: set[str] = set()
     for _ in range(MAX_PASSES):
         before = text
         repaired = repair_mojibake(text)
         if repaired != text:
             fixes.add("mojibake")
-        text, markup_fixes = strip_markup(repaired)
+        check("mojibake repair")
+        text, markup_fixes = strip_markup(repaired, check=check)
+        check("markup removal")
         text, invisible_fixes = normalise_invisible(text)
+        check("invisible characters")
         text, space_fixes = collapse_whitespace(text)
+        check("white space")
         fixes |= markup_fixes | invisible_fixes | space_fixes
         if text == before or not _needs_another_pass(text):
             break
