@@ -7,6 +7,7 @@ clean article pays for a handful of searches only.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import unicodedata
 from typing import Callable, NamedTuple
@@ -275,27 +276,34 @@ def _combining_only() -> dict[str, str]:
 
 
 _COMBINING_ONLY = _combining_only()
-_MARK = _char_class(set(_COMBINING_ONLY))
 # Runs this long never occur in real text (Unicode's stream-safe format caps them at 30), and
-# shorter ones cost CPython's sort at most a few hundred swaps. Anchored at a run's first mark
-# (lookbehind), so a shorter run is scanned once, not once per position.
-_LONG_MARK_RUN = re.compile(f"(?<!{_MARK}){_MARK}{{32}}{_MARK}*+")
+# shorter ones cost CPython's sort at most a few hundred swaps. The regex engine tests a class of
+# BMP characters in one step but characters above U+FFFF one by one, so the class takes the
+# astral planes up to the last mark as one range: a superset, narrowed down in `_nfc`.
+_MARK_RUN_OR_ASTRAL = re.compile(
+    _char_class({char for char in _COMBINING_ONLY if char <= "\uffff"})[:-1] + "\U00010000-\U0001e94f]{32,}"
+)
 
 
 def _nfc(text: str) -> str:
     """`unicodedata.normalize("NFC", text)`, in linear time however long its runs of combining marks.
 
-    A long run is decomposed and put in canonical order here first: canonical ordering is a
+    Long runs are decomposed and put in canonical order here first: canonical ordering is a
     stable sort of each run of marks by combining class, and stable-sorting part of a run
     beforehand leaves the final order the same, so the result is exactly NFC of the input.
     """
     pieces: list[str] = []
     done = 0
-    for run in _LONG_MARK_RUN.finditer(text):
-        marks = [mark for char in run.group() for mark in _COMBINING_ONLY[char]]
-        marks.sort(key=unicodedata.combining)  # stable
-        pieces += (text[done:run.start()], "".join(marks))
-        done = run.end()
+    for candidate in _MARK_RUN_OR_ASTRAL.finditer(text):
+        pieces.append(text[done:candidate.start()])
+        for is_mark, chars in itertools.groupby(candidate.group(), _COMBINING_ONLY.__contains__):
+            if is_mark:
+                marks = [mark for char in chars for mark in _COMBINING_ONLY[char]]
+                marks.sort(key=unicodedata.combining)  # stable
+                pieces += marks
+            else:
+                pieces += chars
+        done = candidate.end()
     if pieces:
         text = "".join(pieces) + text[done:]
     return unicodedata.normalize("NFC", text)

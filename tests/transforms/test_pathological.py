@@ -76,6 +76,7 @@ HOSTILE: dict[str, tuple[str, int]] = {
     # Combining marks of mixed classes on one base letter.
     "alternating_combining_marks": ("a" + _repeat("\u0301\u0316", 256 * KB), 256 * KB),
     "random_combining_marks": (_random_marks(256 * KB), 256 * KB),
+    "combining_marks_above_the_bmp": ("a" + _repeat("\U0001d167\u0301", 256 * KB), 256 * KB),
     # Paragraphs and lines.
     "huge_single_paragraph": (_repeat("word ", 512 * KB), 512 * KB),
     "one_word_without_spaces": (_repeat("a", 512 * KB), 512 * KB),
