@@ -99,7 +99,7 @@ HOSTILE_FILES: dict[str, tuple[bytes, int]] = {
         (" -" * 99 + "\n\nA headline\n\nA paragraph.\n" + _repeat("Another paragraph.\n\n", 512 * KB)).encode(),
         512 * KB),
     "huge_headline": (("News - X\n\n" + _repeat("headline ", 512 * KB) + "\n\nA paragraph.\n").encode(), 512 * KB),
-    "only_blank_lines_and_furniture": (_repeat("\n\nAdvertisement\n\n", 512 * KB).encode(), 512 * KB),
+    "only_blank_lines_and_furniture": (_repeat("\n\nAdvertisement\n\n", 1024 * KB).encode(), 1024 * KB),
 }
 
 
