@@ -31,6 +31,7 @@ def build_articles(
     processed_at: datetime,
     pipeline_version: str,
     max_bytes: int = 10_000_000,  # per file, after decompression: news articles are kilobytes
+    time_budget_seconds: float | None = 5.0,  # CPU seconds per file (see clean_article); over it -> a too_slow reject
 ) -> BatchRows:
     """Clean every file of `files` (source_path, source_sha256, size_bytes, ingest_date, raw,
     reject_reason, reject_detail) into article, paragraph and reject rows."""
@@ -49,7 +50,8 @@ def build_articles(
                     f"{row.source_path} is not a *.txt or *.txt.gz article file; "
                     "move it out of the raw zone or rename it if it is an article.",
                 )
-            record = clean_article(row.raw, compressed=is_compressed(name), max_bytes=max_bytes)
+            record = clean_article(row.raw, compressed=is_compressed(name), max_bytes=max_bytes,
+                                   time_budget_seconds=time_budget_seconds)
         except Rejected as reject:
             rejected.append({"source_path": row.source_path, "reason": reject.reason, "detail": reject.detail})
             continue

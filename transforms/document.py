@@ -23,7 +23,7 @@ from transforms.decode import decode_bytes, decompress_gzip
 from transforms.language import detect_language
 from transforms.normalise import normalise_text
 from transforms.quality import quality_signals
-from transforms.rejects import Rejected
+from transforms.rejects import Rejected, TimeBudget
 from transforms.structure import join_lines, parse_article
 
 # Bump (in transforms/version.py) when the output of `clean_article` changes for some input.
@@ -62,8 +62,13 @@ def clean_article(
     *,
     compressed: bool = False,
     max_bytes: int = 10_000_000,  # cap on (decompressed) bytes; over it -> Rejected("too_large", ...)
+    # CPU seconds one file may cost, checked between steps; over it -> Rejected("too_slow", ...). Every step
+    # is linear: a real article takes ~0.4 ms, the worst hostile text ~1.5 s per MB, so only hostile files
+    # near the size cap reach it, and a run is never held up for long by one file. None: no budget.
+    time_budget_seconds: float | None = 5.0,
 ) -> dict[str, object]:
     """Decode, clean and parse one raw article file; raise transforms.rejects.Rejected when it cannot be an article."""
+    budget = TimeBudget(time_budget_seconds)
     if compressed:
         raw = decompress_gzip(raw, max_bytes=max_bytes)
     elif len(raw) > max_bytes:
@@ -75,12 +80,15 @@ def clean_article(
     if not raw.strip(_ASCII_WHITESPACE):
         raise Rejected("empty", "The file has no bytes or only white space; re-fetch the article or delete the file.")
     decoded = decode_bytes(raw)
-    normalised = normalise_text(decoded.text)
+    budget.check("decoding")
+    normalised = normalise_text(decoded.text, check=budget.check)
     fixes = decoded.fixes | normalised.fixes
     if not normalised.text:
         raise Rejected("empty", "The file holds only white space or invisible characters; re-fetch the article.")
     parts = parse_article(normalised.text)
+    budget.check("breadcrumb, headline and paragraphs")
     body_blocks, boilerplate_lines = strip_boilerplate(parts.body_blocks)
+    budget.check("boilerplate removal")
     boilerplate_lines += parts.boilerplate_lines
     if not body_blocks:
         raise Rejected(
@@ -96,6 +104,7 @@ def clean_article(
         fixes.add("hard_wrap")
     paragraphs = [join_lines(block) for block in body_blocks]
     body = "\n\n".join(paragraphs)
+    budget.check("paragraph joining")
     language, language_score = detect_language(f"{parts.title}\n{body}")
     quality = quality_signals(
         title=parts.title,
@@ -104,6 +113,7 @@ def clean_article(
         publisher=parts.publisher,
         language=language,
     )
+    budget.check("language and quality signals")
     return {
         "encoding": decoded.encoding,
         "publisher": parts.publisher,

@@ -7,9 +7,10 @@ clean article pays for a handful of searches only.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import unicodedata
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import ftfy
 
@@ -104,8 +105,11 @@ _INLINE_TAGS = (
     "|noscript|picture|q|s|samp|small|source|span|strike|strong|sub|sup|td|th|time|tt|u|var"
     "|video|audio|wbr|button|input|form|svg|path|html|head|body|title|o:p"
 )
+# A `<script>` or `<style>` element goes with its content. The pattern is only ever matched at an
+# opener `_SCRIPT_OR_STYLE_OPENER` found (see `_strip_elements`): searched for across the text, its
+# lazy `.*?` would rescan the rest of the text from every unclosed opener (quadratic).
 _SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b[^<>]{0,2000}>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_SCRIPT_OR_STYLE_OPENER = re.compile(r"<(script|style)\b[^<>]{0,2000}>", re.IGNORECASE)
 _BLOCK_TAG = re.compile(rf"</?(?:{_BLOCK_TAGS})(?:\s[^<>]{{0,2000}})?/?>", re.IGNORECASE)
 _LINE_BREAK_TAG = re.compile(r"</?br(?:\s[^<>]{0,2000})?/?>", re.IGNORECASE)
 _INLINE_TAG = re.compile(rf"</?(?:{_INLINE_TAGS})(?:\s[^<>]{{0,2000}})?/?>", re.IGNORECASE)
@@ -120,13 +124,20 @@ def _may_hold_markup(text: str) -> bool:
     return ("<" in text or "&" in text) and _MARKUP_HINT.search(text) is not None
 
 
+def _no_check(step: str) -> None:
+    pass
+
+
 # Each unescaping round shortens the text; the cap only bounds adversarial
 # chains such as `&amp;amp;amp;...` (deeper ones stay partly escaped).
 MAX_UNESCAPE_ROUNDS = 10
 
 
-def strip_markup(text: str) -> tuple[str, set[str]]:
-    """Remove HTML tags and unescape entities left in the text; return the text and fix codes."""
+def strip_markup(text: str, *, check: Callable[[str], None] = _no_check) -> tuple[str, set[str]]:
+    """Remove HTML tags and unescape entities left in the text; return the text and fix codes.
+
+    `check(step)` is called after each round (a time budget: it may raise to stop the work).
+    """
     fixes: set[str] = set()
     if not _may_hold_markup(text):
         return text, fixes
@@ -141,6 +152,7 @@ def strip_markup(text: str) -> tuple[str, set[str]]:
         text = stripped
         if text == before:
             break
+        check("markup removal")
     return text, fixes
 
 
@@ -151,12 +163,63 @@ def _unescape_entity(match: re.Match[str]) -> str:
 def _strip_tags(text: str) -> str:
     if "<" not in text:
         return text
-    text = _SCRIPT_OR_STYLE.sub(" ", text)
-    text = _COMMENT.sub(" ", text)
+    text = _strip_elements(text)
+    text = _strip_comments(text)
     text = _BLOCK_TAG.sub("\n\n", text)
     text = _LINE_BREAK_TAG.sub("\n", text)
     return _INLINE_TAG.sub("", text)
 
+
+
+def _strip_comments(text: str) -> str:
+    """`<!--` to the next `-->` becomes a space, as `re.sub(r"<!--.*?-->", " ", text, flags=re.DOTALL)` does.
+
+    With `str.find` instead of that pattern: one opener without its `-->` means no later opener
+    has one either, so the scan stops there; the pattern rescanned the rest from every opener.
+    """
+    start = text.find("<!--")
+    if start < 0:
+        return text
+    pieces: list[str] = []
+    done = 0
+    while start >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break
+        pieces += (text[done:start], " ")
+        done = end + 3
+        start = text.find("<!--", done)
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+def _strip_elements(text: str) -> str:
+    """Every `<script>` / `<style>` element becomes a space, as `_SCRIPT_OR_STYLE.sub(" ", text)` does.
+
+    The whole pattern is matched only at openers, and an opener whose closing tag is missing
+    marks its tag name dead: a later opener of the same name cannot find one either (its
+    search would start further on), so each stretch of text is scanned a bounded number of times.
+    """
+    opener = _SCRIPT_OR_STYLE_OPENER.search(text)
+    if opener is None:
+        return text
+    pieces: list[str] = []
+    done = 0
+    # The closing tag must repeat the opener's name (`\1`), case-insensitively: openers whose
+    # names lowercase alike accept the same closing tags.
+    unclosed: set[str] = set()
+    while opener is not None:
+        name = opener.group(1).lower()
+        element = None if name in unclosed else _SCRIPT_OR_STYLE.match(text, opener.start())
+        if element is None:
+            unclosed.add(name)
+            opener = _SCRIPT_OR_STYLE_OPENER.search(text, opener.end())
+            continue
+        pieces += (text[done:element.start()], " ")
+        done = element.end()
+        opener = _SCRIPT_OR_STYLE_OPENER.search(text, done)
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 # ---------------------------------------------------------------- invisible characters and spaces
 def _code_points(*ranges: tuple[int, int]) -> list[str]:
@@ -196,6 +259,56 @@ def _replacement(match: re.Match[str]) -> str:
 _STRAY_JOINER = re.compile(
     r"(?<![^\x00-\x7f\s\u200c\u200d])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f\s\u200c\u200d])"
 )
+# Characters whose canonical decomposition holds only combining marks (canonical combining class
+# above 0): the marks themselves and a few composed ones (U+0344, U+0F73). CPython's NFC puts
+# combining marks in canonical order with an insertion sort, so a run of k marks of mixed classes
+# costs k squared (30,000 alternating marks: 3 s); `_nfc` sorts long runs itself first.
+def _combining_only() -> dict[str, str]:
+    """Each such character -> its canonical decomposition (itself for most)."""
+    chars: dict[str, str] = {}
+    for code in range(0x300, 0x1E950):  # no character outside this range has a combining class
+        char = chr(code)
+        if unicodedata.combining(char) or unicodedata.decomposition(char)[:1] not in ("", "<"):
+            decomposed = unicodedata.normalize("NFD", char)
+            if all(map(unicodedata.combining, decomposed)):
+                chars[char] = decomposed
+    return chars
+
+
+_COMBINING_ONLY = _combining_only()
+# Runs this long never occur in real text (Unicode's stream-safe format caps them at 30), and
+# shorter ones cost CPython's sort at most a few hundred swaps. The regex engine tests a class of
+# BMP characters in one step but characters above U+FFFF one by one, so the class takes the
+# astral planes up to the last mark as one range: a superset, narrowed down in `_nfc`.
+_MARK_RUN_OR_ASTRAL = re.compile(
+    _char_class({char for char in _COMBINING_ONLY if char <= "\uffff"})[:-1] + "\U00010000-\U0001e94f]{32,}"
+)
+
+
+def _nfc(text: str) -> str:
+    """`unicodedata.normalize("NFC", text)`, in linear time however long its runs of combining marks.
+
+    Long runs are decomposed and put in canonical order here first: canonical ordering is a
+    stable sort of each run of marks by combining class, and stable-sorting part of a run
+    beforehand leaves the final order the same, so the result is exactly NFC of the input.
+    """
+    pieces: list[str] = []
+    done = 0
+    for candidate in _MARK_RUN_OR_ASTRAL.finditer(text):
+        pieces.append(text[done:candidate.start()])
+        for is_mark, chars in itertools.groupby(candidate.group(), _COMBINING_ONLY.__contains__):
+            if is_mark:
+                marks = [mark for char in chars for mark in _COMBINING_ONLY[char]]
+                marks.sort(key=unicodedata.combining)  # stable
+                pieces += marks
+            else:
+                pieces += chars
+        done = candidate.end()
+    if pieces:
+        text = "".join(pieces) + text[done:]
+    return unicodedata.normalize("NFC", text)
+
+
 _SPACE_RUN = re.compile(r" {2,}")
 _LINE_EDGE_SPACE = re.compile(r"^ +| +$", re.MULTILINE)
 _BLANK_LINE_RUN = re.compile(r"\n{3,}")
@@ -215,14 +328,14 @@ def normalise_invisible(text: str) -> tuple[str, set[str]]:
         # A substitution per match: much cheaper than str.translate over a mostly clean text.
         text = _SUSPECT.sub(_replacement, text)
     if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
+        text = _nfc(text)
         fixes.add("nfc")
     if "\u200c" in text or "\u200d" in text:
         joined = _STRAY_JOINER.sub("", text)
         if joined != text:
             fixes.add("zero_width")
             # Removing a joiner can bring a base letter and a combining mark together.
-            text = unicodedata.normalize("NFC", joined)
+            text = _nfc(joined)
     return text, fixes
 
 
@@ -257,17 +370,24 @@ def _needs_another_pass(text: str) -> bool:
     return _may_hold_markup(text) or looks_like_mojibake(text)
 
 
-def normalise_text(text: str) -> NormalisedText:
-    """Repair mojibake, strip markup and invisible characters, normalise spaces and newlines."""
+def normalise_text(text: str, *, check: Callable[[str], None] = _no_check) -> NormalisedText:
+    """Repair mojibake, strip markup and invisible characters, normalise spaces and newlines.
+
+    `check(step)` is called after each step (a time budget: it may raise to stop the work).
+    """
     fixes: set[str] = set()
     for _ in range(MAX_PASSES):
         before = text
         repaired = repair_mojibake(text)
         if repaired != text:
             fixes.add("mojibake")
-        text, markup_fixes = strip_markup(repaired)
+        check("mojibake repair")
+        text, markup_fixes = strip_markup(repaired, check=check)
+        check("markup removal")
         text, invisible_fixes = normalise_invisible(text)
+        check("invisible characters")
         text, space_fixes = collapse_whitespace(text)
+        check("white space")
         fixes |= markup_fixes | invisible_fixes | space_fixes
         if text == before or not _needs_another_pass(text):
             break

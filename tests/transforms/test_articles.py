@@ -75,3 +75,17 @@ def test_the_plain_token_shortcut_gives_the_same_paragraph_counts(paragraphs):
     article_words = sum(count_words(p) for p in paragraphs)
 
     assert _paragraph_word_counts(paragraphs, article_words) == [count_words(p) for p in paragraphs]
+
+
+def test_a_file_over_the_time_budget_is_a_too_slow_reject_row_and_the_batch_goes_on():
+    hostile = b"World - Reuters\n\nA headline\n\n" + b"<!-- <p class=" * 150_000 + b"\n\nA paragraph.\n"
+    files = _files(("2020-07-05/001_00000000000000aa.txt", hostile, None, None),
+                   ("2020-07-05/002_00000000000000bb.txt", ARTICLE, None, None))
+    _build(_files(("2020-07-05/000_00000000000000cc.txt", ARTICLE, None, None)))  # the language model loads on first use
+
+    rows = build_articles(files, run_id="run", processed_at=datetime(2020, 7, 5, tzinfo=timezone.utc),
+                          pipeline_version="test", time_budget_seconds=0.02)
+
+    assert rows.rejects[["source_path", "reason"]].values.tolist() == [["2020-07-05/001_00000000000000aa.txt", "too_slow"]]
+    assert "CPU time" in rows.rejects["detail"].iloc[0]
+    assert rows.articles["source_path"].tolist() == ["2020-07-05/002_00000000000000bb.txt"]

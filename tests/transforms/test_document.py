@@ -290,3 +290,15 @@ def test_content_hash_of_cleaned_paragraphs_equals_split_and_join():
     for title, body in [("A Headline", BODY), ("Straße", "Ein Absatz.\n\nZweiter Absatz."), ("", ""), ("x", " y"),
                         ("می\u200cخواهم", "می\u200cخواهم بروم.\n\nدوم")]:
         assert content_hash(title, body) == _content_hash_by_split(title, body)
+
+
+def test_a_file_that_uses_up_its_time_budget_is_a_too_slow_reject():
+    clean_article(ARTICLE.encode())  # the language model is loaded on first use: not this file's cost
+    hostile = f"World - Reuters\n\nA headline\n\n{'<p class=' * 250_000}\n\n{BODY}\n".encode()
+
+    with pytest.raises(Rejected) as caught:
+        clean_article(hostile, time_budget_seconds=0.02)
+
+    assert caught.value.reason == "too_slow"
+    assert "over the budget of 0.02 s per file" in caught.value.detail
+    assert clean_article(ARTICLE.encode(), time_budget_seconds=0.02)["title"] == "A headline about the news"

@@ -299,3 +299,46 @@ def test_letters_and_digits_of_clean_text_survive_unchanged(text):
     # Random letters can spell mojibake (`Ã©`): such text is not "already clean".
     assume(not looks_like_mojibake(nfc))
     assert normalise_text(nfc).text == nfc
+
+
+# ---------------------------------------------------------------- linear-time markup and NFC
+# The old patterns, searched across the text: quadratic on unclosed openers, so kept here only as
+# the reference the linear strippers must agree with on short texts.
+_OLD_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b[^<>]{0,2000}>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_OLD_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_TAG_SOUP = st.lists(st.sampled_from([
+    "<script>", "<SCRIPT a=1>", "</script>", "</ScRiPt >", "</script\n>", "<style>", "</style>", "</STYLE  >",
+    "<scripts>", "<script", "</script", "<style/>", "<\u017fcript>", "</\u017fcript>", "<scr\u0131pt>", "</SCR\u0130PT>",
+    "<!--", "-->", "--", "<!-", "->", "<", ">", "<p>", "x", " ", "\n",
+]), max_size=16).map("".join)
+
+
+@given(_TAG_SOUP)
+@settings(max_examples=400, deadline=None)
+def test_comments_are_stripped_as_the_old_pattern_did(text):
+    from transforms.normalise import _strip_comments
+
+    assert _strip_comments(text) == _OLD_COMMENT.sub(" ", text)
+
+
+@given(_TAG_SOUP)
+@settings(max_examples=400, deadline=None)
+def test_script_and_style_elements_are_stripped_as_the_old_pattern_did(text):
+    from transforms.normalise import _strip_elements
+
+    assert _strip_elements(text) == _OLD_SCRIPT_OR_STYLE.sub(" ", text)
+
+
+_MARK_RUNS = st.lists(st.one_of(
+    st.text(st.sampled_from("\u0301\u0316\u0323\u0308\u0327\u0345\u05b0\u064e\u0651\u093c\u094d\u0f71\u0f72"
+                            "\u0344\u0340\u0f73\u0f75\u0f81\U0001d165\U0001d167"), min_size=20, max_size=90),
+    st.text(st.sampled_from("ae\u00e9\u0113 \n\u1100\u1161\u11a8\uac00\u0f40\u0915x\U0001d11e\U00012000"), max_size=40),
+), max_size=6).map("".join)
+
+
+@given(_MARK_RUNS)
+@settings(max_examples=300, deadline=None)
+def test_nfc_of_long_combining_mark_runs_is_unicodedata_nfc(text):
+    from transforms.normalise import _nfc
+
+    assert _nfc(text) == unicodedata.normalize("NFC", text)
