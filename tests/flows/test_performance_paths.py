@@ -65,8 +65,8 @@ def test_incremental_duplicate_flags_equal_a_fresh_ingest(tmp_path, raw):
     assert _articles(incremental).equals(_articles(fresh))
 
     # Backfill day2 without its copy: day3's copy becomes the earliest, its day is rewritten.
-    (day2 / "200_aaaaaaaaaaaaaaaa.txt").unlink()
-    run_backfill(raw, incremental, "2020-07-07", "2020-07-07")
+    (day2 / "200_aaaaaaaaaaaaaaaa.txt").unlink()  # day2's only file, removed on purpose
+    run_backfill(raw, incremental, "2020-07-07", "2020-07-07", allow_empty=True)
     shutil.rmtree(fresh)
     run_ingest(raw, fresh)
     assert _articles(incremental).equals(_articles(fresh))
