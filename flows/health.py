@@ -26,7 +26,7 @@ from flows.warehouse import Warehouse
 from schemas import ARTICLES, REJECTS, RUNS, TABLES
 from transforms.feed_health import (NO_LANGUAGE, NO_PUBLISHER, Rules, biggest_clusters, daily_counts,
                                     duplicate_shares, flag_counts, new_languages, publisher_drops, share_spikes,
-                                    usual_levels, word_count_histogram, word_count_quantiles)
+                                    word_count_histogram, word_count_quantiles)
 
 log = logging.getLogger("newsetl.report")
 
@@ -64,7 +64,6 @@ class FeedHealth:
     days: list[date]
     rules: Rules
     publishers: pd.DataFrame  # day x publisher counts, history days included
-    usual: pd.DataFrame  # day x publisher: the usual count each day is compared with
     drops: pd.DataFrame
     reasons: pd.DataFrame  # day x reject reason
     reject_spikes: pd.DataFrame
@@ -129,7 +128,6 @@ def gather(store: Warehouse, days: list[date], history: list[date], *, rules: Ru
     all_index = pd.Index(every_day, name="ingest_date")
 
     publishers = daily_counts(articles, "publisher", null_label=NO_PUBLISHER).reindex(all_index, fill_value=0)
-    usual = usual_levels(publishers, rules=rules)
     reasons = daily_counts(rejects, "reason", null_label="(none)").reindex(all_index, fill_value=0)
     article_total = publishers.sum(axis=1)
     reject_total = reasons.sum(axis=1)
@@ -137,7 +135,7 @@ def gather(store: Warehouse, days: list[date], history: list[date], *, rules: Ru
     languages = daily_counts(articles, "language", null_label=NO_LANGUAGE).reindex(all_index, fill_value=0)
     runs, runs_note = _runs(store, days, explicit_end=explicit_end)
     return FeedHealth(
-        days=days, rules=rules, publishers=publishers, usual=usual,
+        days=days, rules=rules, publishers=publishers,
         drops=publisher_drops(publishers, days, rules=rules),
         reasons=reasons.loc[days, reasons.loc[days].sum() > 0] if len(reasons.columns) else reasons.loc[days],
         reject_spikes=share_spikes(reject_total, article_total + reject_total, days, rules=rules),
@@ -230,7 +228,7 @@ def _runs(store: Warehouse, days: list[date], *, explicit_end: bool) -> tuple[pd
     when there are none (an old drop back-filled today), the latest runs, said so."""
     runs = store.read_table(RUNS, columns=RUN_COLUMNS).to_pandas()
     inside = runs[(runs["run_date"] >= days[0]) & ((runs["run_date"] <= days[-1]) if explicit_end else True)]
-    note = (f"Runs started from {days[0]}" + (f" to {days[-1]}" if explicit_end else " on") + " (UTC).")
+    note = f"Runs started {f'from {days[0]} to {days[-1]}' if explicit_end else f'on or after {days[0]}'} (UTC)."
     if inside.empty and len(runs):
         inside = runs.sort_values("started_at").tail(FALLBACK_RUNS)
         note = (f"No run started on the range's days (the data is older than the runs, e.g. a back-filled drop): "

@@ -75,35 +75,37 @@ def top_series(frame: pd.DataFrame, *, keep: int = MAX_SERIES, other: str = "oth
     return kept
 
 
-def publisher_heatmap(counts: pd.DataFrame, usual: pd.DataFrame, flagged: set[tuple[date, str]]) -> str:
-    """Publishers (rows) x days (columns): each cell the day's count, shaded by its share of the
-    publisher's usual count; flagged cells red with a dark frame."""
+def publisher_heatmap(counts: pd.DataFrame, flagged: set[tuple[date, str]]) -> str:
+    """Publishers (rows) x days (columns): each cell the day's count, paler the further it falls below the
+    publisher's median over the days shown (whatever the publisher's size); flagged cells red."""
     publishers, days = list(counts.columns), list(counts.index)
     with matplotlib.rc_context(_RC):
-        figure = _figure(max(2.5, 0.42 * len(publishers) + 1.4))
+        figure = _figure(max(2.5, 0.42 * len(publishers) + 1.8))
         axes = figure.add_subplot()
-        level = np.full((len(publishers), len(days)), 0.5)
-        for col, day in enumerate(days):
-            for row, publisher in enumerate(publishers):
-                base = usual.at[day, publisher] if day in usual.index else np.nan
+        median = counts.median().where(lambda m: m > 0)
+        # Days at or above the median look alike; only days below it fade: the question is "who sent less?".
+        relative = (counts / median).clip(upper=1.0).T.to_numpy(dtype="float64")
+        level = np.where(np.isnan(relative), 1.0, 0.02 + 0.98 * relative)
+        for row, publisher in enumerate(publishers):
+            for col, day in enumerate(days):
                 if (day, publisher) in flagged:
                     level[row, col] = 0.0
-                elif not np.isnan(base) and base > 0:
-                    level[row, col] = 0.3 + 0.7 * min(counts.at[day, publisher] / base, 1.5) / 1.5
-        # 0 = flagged (red); above it a light-to-mid blue ramp: normal days look calm and alike.
+        # 0 = flagged (red); above it a light-to-mid blue ramp, so ordinary days look calm and alike.
         ramp = ListedColormap([ALERT] + [matplotlib.colors.to_hex(c) for c in
-                                         matplotlib.colormaps["Blues"](np.linspace(0.12, 0.55, 64))])
+                                         matplotlib.colormaps["Blues"](np.linspace(0.03, 0.45, 64))])
         axes.imshow(level, aspect="auto", cmap=ramp, vmin=0.0, vmax=1.0, interpolation="nearest")
         for col, day in enumerate(days):
             for row, publisher in enumerate(publishers):
                 bad = (day, publisher) in flagged
                 axes.text(col, row, f"{counts.at[day, publisher]:,}", ha="center", va="center", fontsize=9,
                           color="white" if bad else "#1a1a1a", fontweight="bold" if bad else "normal")
+        # Day labels above and below: the table is tall, and its top rows are the biggest publishers.
         axes.set_xticks(range(len(days)), day_labels(days), rotation=90 if len(days) > 16 else 0, fontsize=9)
+        axes.tick_params(length=0, labeltop=True)
         axes.set_yticks(range(len(publishers)), publishers)
-        axes.tick_params(length=0)
         axes.set_xticks(np.arange(-0.5, len(days)), minor=True)
         axes.set_yticks(np.arange(-0.5, len(publishers)), minor=True)
+        axes.tick_params(which="minor", length=0)
         axes.grid(which="minor", color="white", linewidth=1.5)
         for side in axes.spines.values():
             side.set_visible(False)
@@ -195,7 +197,7 @@ def word_count_charts(histogram: pd.DataFrame, quantiles: pd.DataFrame) -> str:
         right.set_ylabel("words in body")
         right.set_title("Per day")
         right.yaxis.grid(True, color="#e0e0e0")
-        right.legend(loc="lower left", fontsize=10)
+        right.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=10)
     return to_svg(figure)
 
 
@@ -206,8 +208,9 @@ def flag_heatmap(shares: pd.DataFrame) -> str:
         figure = _figure(max(2.2, 0.42 * len(flags) + 1.4))
         axes = figure.add_subplot()
         values = shares.T.to_numpy() * 100
-        axes.imshow(values, aspect="auto", cmap="Oranges", vmin=0, vmax=max(float(np.nanmax(values)) if values.size else 1, 1),
-                    interpolation="nearest")
+        # Square-root scale: a flag at 0.3 % is still visible beside one at 6 %.
+        axes.imshow(values, aspect="auto", cmap="Oranges", interpolation="nearest",
+                    norm=matplotlib.colors.PowerNorm(0.5, vmin=0, vmax=max(float(np.nanmax(values)) if values.size else 1, 1)))
         peak = float(np.nanmax(values)) if values.size else 0
         for row in range(len(flags)):
             for col in range(len(days)):
@@ -239,7 +242,7 @@ def runs_chart(runs: pd.DataFrame) -> str:
         step = max(1, len(runs) // 30)
         labels = [f"{t:%b %d %H:%M}" for t in runs["started_at"]]
         bottom.set_xticks(x[::step], labels[::step], rotation=90, fontsize=9)
-        bottom.set_xlim(-0.6, max(len(runs), 1) - 0.4)
+        bottom.set_xlim(-0.6, max(len(runs), 12) - 0.4)  # a few runs stay bars, not slabs
         failed = matplotlib.patches.Patch(color=ALERT, label="failed")
         ok = matplotlib.patches.Patch(color=PALETTE[0], label="success")
         top.legend(handles=[ok, failed], loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=10)

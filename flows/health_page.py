@@ -49,6 +49,7 @@ table { border-collapse:collapse; font-size:13px; margin:8px 0; }
 th, td { border-bottom:1px solid var(--line); padding:3px 8px; text-align:right; white-space:nowrap; }
 th:first-child, td:first-child { text-align:left; }
 td.text { text-align:left; white-space:normal; min-width:260px; }
+th.l, td.l { text-align:left; }
 th { background:#fafafa; position:sticky; top:0; }
 tr.failed td, td.flagged { color:var(--alert); font-weight:700; }
 .empty { color:var(--muted); font-style:italic; }
@@ -112,22 +113,20 @@ def _publishers(health: FeedHealth) -> str:
     flagged_names = list(dict.fromkeys(p for _, p in flagged))
     biggest = [p for p in counts.sum().sort_values(ascending=False).index if p not in flagged_names]
     shown = flagged_names + biggest[: max(MAX_PUBLISHER_ROWS - len(flagged_names), 0)]
-    shown = [p for p in counts.columns if p in shown]  # biggest first, as counted
+    # Biggest first, as counted; the rows that are not one feed go last.
+    shown = [p for p in counts.columns if p in shown and p != NO_PUBLISHER] + [p for p in shown if p == NO_PUBLISHER]
     rest = [p for p in counts.columns if p not in shown]
     drawn = counts[shown].copy()
-    usual = health.usual.loc[days, shown].copy()
     if rest:
-        label = f"{len(rest)} other publishers"
-        drawn[label] = counts[rest].sum(axis=1)
-        usual[label] = np.nan
+        drawn[f"{len(rest)} other publishers"] = counts[rest].sum(axis=1)
     rule = (f"Red: a publisher sent nothing on a day when it usually sends {rules.min_usual_for_none:g} or more, "
             f"or less than {rules.drop_share:.0%} of its usual when that is {rules.min_usual_for_drop:g} or more. "
             f"Usual = the median of its daily counts over the {rules.window} days with data before that day "
             f"(at least {rules.min_history} such days needed). '{NO_PUBLISHER}' is never flagged.")
-    chart = charts.publisher_heatmap(drawn, usual, flagged) if len(drawn.columns) else ""
+    chart = charts.publisher_heatmap(drawn, flagged) if len(drawn.columns) else ""
     return _section("publishers", "Articles per day and publisher",
-                    "Each cell is a day's article count; the shade is the count against that publisher's usual "
-                    "(darker = more), so a thin day stands out whatever the publisher's size.",
+                    "Each cell is a day's article count. A cell turns paler the further it falls below that "
+                    "publisher's median over these days, so a thin day stands out whatever the publisher's size.",
                     rule, chart,
                     _details("Numbers: articles per day and publisher (all publishers)",
                              _day_table("publishers", counts.T, days, first="publisher", total=True,
@@ -166,8 +165,9 @@ def _duplicates(health: FeedHealth) -> str:
         frame["near duplicates"] = dup["near_duplicates"].astype("int64")
         frame["near share"] = [_pct(a, b) for a, b in zip(dup["near_duplicates"], dup["articles"])]
     how = ("Share of each day's articles that repeat an earlier article: exactly (same normalised title and body, "
-           "`duplicate_of`)" + (", or nearly (syndicated or lightly edited copies, `near_duplicate_of`)." if near else
-                                ". Near duplicates appear here once the warehouse has `near_duplicate_of`."))
+           "column duplicate_of)" + (", or nearly (syndicated or lightly edited copies, column near_duplicate_of)."
+                                     if near else ". Near duplicates appear here once the warehouse has the column "
+                                     "near_duplicate_of."))
     clusters = _clusters_table("clusters", "Biggest exact-duplicate clusters", health.clusters)
     if near:
         clusters += _clusters_table("near-clusters", "Biggest near-duplicate clusters", health.near_clusters)
@@ -198,7 +198,7 @@ def _words(health: FeedHealth) -> str:
     per_day = quantiles.copy().round(1)
     return _section("words", "Word counts",
                     "Words in each article's body. A feed that starts sending teasers or cut-off bodies shows as "
-                    "a falling median or a growing first bar (under 50 words is the `short_body` flag).", "",
+                    "a falling median or a growing first bar (under 50 words is the short_body flag).", "",
                     chart,
                     _details("Numbers: articles per word-count bin, and percentiles per day",
                              _frame_table("word-histogram", bins, [])
@@ -210,13 +210,13 @@ def _quality(health: FeedHealth) -> str:
     articles = health.duplicates["articles"]
     shares = flags.div(articles.where(articles > 0), axis=0).fillna(0)
     chart = charts.flag_heatmap(shares) if len(flags.columns) else ""
-    meanings = "".join(f"<tr><td>{escape(code)}</td><td class='text'>{escape(QUALITY_FLAGS.get(code, ''))}</td></tr>"
+    meanings = "".join(f"<tr><td>{escape(code)}</td><td class='l'>{escape(QUALITY_FLAGS.get(code, ''))}</td></tr>"
                        for code in flags.columns)
     return _section("quality", "Quality flags per day",
                     "Percent of each day's articles carrying each flag (signals, never filters: flagged articles "
                     "are in the warehouse).", "",
                     chart or "<p class='empty'>No quality flags on these days.</p>",
-                    f"<table><tr><th>flag</th><th>meaning</th></tr>{meanings}</table>"
+                    f"<table><tr><th>flag</th><th class='l'>meaning</th></tr>{meanings}</table>"
                     + _details("Numbers: flagged articles per day",
                                _day_table("quality-flags", flags.T, health.days, first="flag", total=True)))
 
@@ -229,13 +229,14 @@ def _runs(health: FeedHealth) -> str:
     rows = []
     for run in listed.itertuples():
         css = " class='failed'" if run.status != "success" else ""
-        rows.append(f"<tr{css}><td>{run.started_at:%Y-%m-%d %H:%M:%S}</td><td>{escape(run.flow)}</td>"
-                    f"<td>{escape(run.status)}</td><td>{run.seconds:,.1f}</td><td>{run.files_processed:,}</td>"
+        error = run.error if isinstance(run.error, str) else ""
+        rows.append(f"<tr{css}><td>{run.started_at:%Y-%m-%d %H:%M:%S}</td><td class='l'>{escape(run.flow)}</td>"
+                    f"<td class='l'>{escape(run.status)}</td><td>{run.seconds:,.1f}</td><td>{run.files_processed:,}</td>"
                     f"<td>{run.files_per_second:,.0f}</td><td>{run.articles:,}</td><td>{run.rejects:,}</td>"
-                    f"<td class='text'>{escape(run.error or '')}</td></tr>")
-    table = ("<div class='scroll'><table data-table='runs'><tr><th>started (UTC)</th><th>flow</th><th>status</th>"
-             "<th>seconds</th><th>files processed</th><th>files/s</th><th>articles</th><th>rejects</th>"
-             f"<th>error</th></tr>{''.join(rows)}</table></div>")
+                    f"<td class='text'>{escape(error)}</td></tr>")
+    table = ("<div class='scroll'><table data-table='runs'><tr><th>started (UTC)</th><th class='l'>flow</th>"
+             "<th class='l'>status</th><th>seconds</th><th>files processed</th><th>files/s</th><th>articles</th>"
+             f"<th>rejects</th><th class='l'>error</th></tr>{''.join(rows)}</table></div>")
     more = (f"<p class='how'>The latest {RUNS_LISTED} runs and every failed one are listed; "
             f"the chart shows all {len(runs)}.</p>" if len(listed) < len(runs) else "")
     return _section("runs", "Runs", health.runs_note + " Duration and throughput (files processed per second) per "
@@ -269,7 +270,8 @@ def _day_table(name: str, frame: pd.DataFrame, days: list[date], *, first: str, 
 
 def _frame_table(name: str, frame: pd.DataFrame, marked: list[date]) -> str:
     """Rows = the frame's index (days or bins), one column per frame column."""
-    head = f"<tr><th>{escape(frame.index.name or 'day')}</th>" + "".join(f"<th>{escape(c)}</th>" for c in frame.columns)
+    first = "day" if frame.index.name in (None, "ingest_date") else frame.index.name
+    head = f"<tr><th>{escape(first)}</th>" + "".join(f"<th>{escape(c)}</th>" for c in frame.columns)
     rows = []
     for key, row in frame.iterrows():
         css = " class='failed'" if key in marked else ""
@@ -282,14 +284,14 @@ def _clusters_table(name: str, heading: str, clusters: pd.DataFrame) -> str:
     if clusters is None or clusters.empty:
         return f"<h3>{escape(heading)}</h3><p class='empty'>None on these days.</p>"
     rows = "".join(
-        f"<tr><td>{int(c.copies) + 1:,}</td><td class='text'>{escape(c.title if isinstance(c.title, str) else '(not found)')}</td>"
-        f"<td>{escape(c.publisher if isinstance(c.publisher, str) else NO_PUBLISHER)}</td>"
-        f"<td>{escape(c.ingest_date if isinstance(c.ingest_date, date) else '')}</td><td>{escape(c.first_id)}</td></tr>"
+        f"<tr><td class='text' dir='auto'>{escape(c.title if isinstance(c.title, str) else '(not found)')}</td>"
+        f"<td>{int(c.copies) + 1:,}</td><td class='l'>{escape(c.publisher if isinstance(c.publisher, str) else NO_PUBLISHER)}</td>"
+        f"<td>{escape(c.ingest_date if isinstance(c.ingest_date, date) else '')}</td><td class='l'>{escape(c.first_id)}</td></tr>"
         for c in clusters.itertuples())
     return (f"<h3>{escape(heading)}</h3><p class='how'>Size = the first article plus its copies on these days; "
             "title and publisher are the first article's.</p>"
-            f"<div class='scroll'><table data-table='{name}'><tr><th>size</th><th>title</th><th>first publisher</th>"
-            f"<th>first day</th><th>first article_id</th></tr>{rows}</table></div>")
+            f"<div class='scroll'><table data-table='{name}'><tr><th>title</th><th>size</th><th class='l'>first publisher</th>"
+            f"<th>first day</th><th class='l'>first article_id</th></tr>{rows}</table></div>")
 
 
 def _cell(value) -> str:
