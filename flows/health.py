@@ -181,6 +181,26 @@ def alert_sentences(health: FeedHealth) -> list[str]:
     return lines
 
 
+def run_summary(warehouse: str | Path) -> str:
+    """Markdown for a run's Prefect artifact: what needs a look over the default range; the page
+    itself is refreshed when it exists (`newsetl report` once opts a warehouse in: drawing it costs
+    about a second per run, the summary a fraction of that)."""
+    store = Warehouse(Path(warehouse).resolve())
+    if not store.days(ARTICLES) and not store.days(REJECTS):
+        return "## Feed health\n\nNo articles or rejects in the warehouse yet.\n"
+    days, history = choose_days(store, None, None)
+    page = store.root / REPORT_NAME
+    if page.is_file():
+        result = build_report(store.root)
+        lines, where = result.alerts, f"Page refreshed by this run: `{result.path}` ({result.size_bytes // 1024} KB)."
+    else:
+        lines = alert_sentences(gather(store, days, history))
+        where = f"No page yet: `newsetl report` writes `{page}`, and every run keeps it current from then on."
+    head = f"## Feed health, {days[0]} to {days[-1]}: " + (f"{len(lines)} thing(s) need a look" if lines else "nothing unusual")
+    shown = [f"- {line}" for line in lines[:20]] + ([f"- ... and {len(lines) - 20} more"] if len(lines) > 20 else [])
+    return "\n".join([head, "", *shown, *([""] if shown else []), where, ""])
+
+
 # ---- reading -------------------------------------------------------------------
 
 def _read(store: Warehouse, table, columns: list[str], days: list[date]) -> pa.Table:

@@ -52,7 +52,7 @@ def to_svg(figure: Figure) -> str:
     """The figure as an `<svg>` element for inlining in HTML: no XML prolog, DOCTYPE or metadata."""
     buffer = io.StringIO()
     with matplotlib.rc_context(_RC):
-        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})  # constrained layout: no second "tight" pass
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
@@ -97,7 +97,8 @@ def publisher_heatmap(counts: pd.DataFrame, flagged: set[tuple[date, str]]) -> s
         for col, day in enumerate(days):
             for row, publisher in enumerate(publishers):
                 bad = (day, publisher) in flagged
-                axes.text(col, row, f"{counts.at[day, publisher]:,}", ha="center", va="center", fontsize=9,
+                axes.text(col, row, _compact(counts.at[day, publisher], narrow=len(days) > 16), ha="center",
+                          va="center", fontsize=9,
                           color="white" if bad else "#1a1a1a", fontweight="bold" if bad else "normal")
         # Day labels above and below: the table is tall, and its top rows are the biggest publishers.
         axes.set_xticks(range(len(days)), day_labels(days), rotation=90 if len(days) > 16 else 0, fontsize=9)
@@ -110,6 +111,13 @@ def publisher_heatmap(counts: pd.DataFrame, flagged: set[tuple[date, str]]) -> s
         for side in axes.spines.values():
             side.set_visible(False)
     return to_svg(figure)
+
+
+def _compact(count: int, *, narrow: bool) -> str:
+    """A cell's count: 2,321 fits a cell of a 10-day chart; a 30-day cell holds "2.3k" (the table has it exact)."""
+    if not narrow or count < 1000:
+        return f"{count:,}"
+    return f"{count / 1000:.1f}k" if count < 10_000 else f"{count / 1000:.0f}k"
 
 
 def stacked_bars(frame: pd.DataFrame, *, ylabel: str, marked: list[date] = (), mark_label: str = "",

@@ -259,11 +259,13 @@ def test_cli_refuses_an_output_inside_a_table_folder_and_an_empty_range(built, t
 
 # ---- a month of 10,000 articles a day, written straight as Parquet -----------------------
 
-def write_synthetic_articles(warehouse: Path, days: list[date], per_day: int, *, near: bool = False,
-                             seed: int = 7) -> None:
-    """Article partitions with the real file schema (plus `near_duplicate_of` when `near`), without ingesting."""
+def write_synthetic_articles(warehouse: Path, days: list[date], per_day: int, *, publishers: int = 12,
+                             near: bool = False, seed: int = 7) -> None:
+    """Article partitions with the real file schema (plus `near_duplicate_of` when `near`), without ingesting;
+    publishers of unequal sizes (the i-th sends about 1/(i+1) of the first's). Also used by bench/report_size.py."""
     rng = np.random.default_rng(seed)
-    publishers = np.array([f"Publisher {i:02d}" for i in range(12)])
+    weights = 1 / np.arange(1, publishers + 1)
+    names = np.array([f"Publisher {i:02d}" for i in range(publishers)])
     languages = np.array(["en", "fr", "es", "de", "ar", None], dtype=object)
     flags = ["short_body", "title_in_body", "no_language", "single_paragraph"]
     schema = ARTICLES.file_schema()
@@ -276,7 +278,7 @@ def write_synthetic_articles(warehouse: Path, days: list[date], per_day: int, *,
         columns.update({
             "article_id": pa.array(ids), "source_path": pa.array([f"{day}/{i}.txt" for i in ids]),
             "source_sha256": pa.array(ids), "content_hash": pa.array(ids), "encoding": pa.array(["utf-8"] * per_day),
-            "publisher": pa.array(publishers[rng.integers(0, len(publishers), per_day)]),
+            "publisher": pa.array(names[rng.choice(publishers, per_day, p=weights / weights.sum())]),
             "sections": pa.array([[] for _ in range(per_day)], pa.list_(pa.string())),
             "fixes": pa.array([[] for _ in range(per_day)], pa.list_(pa.string())),
             "title": pa.array([f"Title {i}" for i in ids]), "body": pa.array([""] * per_day),
@@ -324,3 +326,46 @@ def test_near_duplicates_are_shown_when_the_column_exists(tmp_path):
     sizes = duck(tmp_path, "articles", "select count(*) + 1 n from t where near_duplicate_of is not null "
                                        "group by near_duplicate_of order by 1 desc")
     assert [int(_number(r["size"])) for r in _records(page, "near-clusters")] == sizes["n"].tolist()
+
+
+# ---- the run's Prefect artifact -------------------------------------------------------
+
+def test_a_run_attaches_the_feed_health_summary_and_refreshes_an_existing_page(tmp_path):
+    from prefect.artifacts import Artifact
+
+    raw, warehouse = tmp_path / "raw", tmp_path / "warehouse"
+    _write_drop(raw)
+    run_ingest(raw, warehouse)
+    text = Artifact.get("newsetl-ingest").data
+    assert "## Feed health, 2020-07-01 to 2020-07-08: 1 thing(s) need a look" in text
+    assert "- 2020-07-08: Reuters sent nothing; it usually sends 5 a day." in text
+    assert f"No page yet: `newsetl report` writes `{warehouse.resolve() / 'report.html'}`" in text
+    assert not (warehouse / "report.html").exists()  # drawing is opt-in: it costs a second per run
+
+    build_report(warehouse)
+    before = (warehouse / "report.html").stat().st_mtime_ns
+    write_article(raw / "2020-07-09", "000_0000000000000f09.txt")
+    run_ingest(raw, warehouse)
+    assert "Page refreshed by this run" in Artifact.get("newsetl-ingest").data
+    page = (warehouse / "report.html").read_text(encoding="utf-8")
+    assert (warehouse / "report.html").stat().st_mtime_ns > before and "2020-07-09" in page
+
+
+def test_a_feed_health_failure_never_fails_the_run(tmp_path, monkeypatch):
+    from prefect.artifacts import Artifact
+
+    import flows.health
+
+    def broken(warehouse):
+        raise OSError("the page's disk is full")
+
+    monkeypatch.setattr(flows.health, "run_summary", broken)
+    monkeypatch.setattr("flows.ingest.run_summary", broken)
+    raw, warehouse = tmp_path / "raw", tmp_path / "warehouse"
+    write_article(raw / "2020-07-01", "000_0000000000000f01.txt")
+
+    run = run_ingest(raw, warehouse)
+
+    assert run["status"] == "success"
+    text = Artifact.get("newsetl-ingest").data
+    assert text.startswith("# newsetl ingest: success") and "Not available this time: the page's disk is full" in text
