@@ -201,7 +201,8 @@ def word_count_charts(histogram: pd.DataFrame, quantiles: pd.DataFrame) -> str:
                            label="10th–90th percentile")
         right.plot(xd, quantiles["median"], color=PALETTE[0], marker="o", markersize=4, label="median")
         right.set_xticks(xd, day_labels(days), rotation=90 if len(days) > 16 else 0, fontsize=9)
-        right.set_ylim(0, max(float(quantiles["p90"].max()) * 1.15 if len(days) else 1, 1))
+        p90 = quantiles["p90"].dropna()  # NaN on a day with rejects only
+        right.set_ylim(0, max(float(p90.max()) * 1.15 if len(p90) else 1.0, 1.0))
         right.set_ylabel("words in body")
         right.set_title("Per day")
         right.yaxis.grid(True, color="#e0e0e0")

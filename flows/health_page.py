@@ -19,6 +19,8 @@ from transforms.quality import QUALITY_FLAGS
 SECTIONS = [("publishers", "Publishers"), ("rejects", "Rejects"), ("duplicates", "Duplicates"),
             ("languages", "Languages"), ("words", "Word counts"), ("quality", "Quality flags"), ("runs", "Runs")]
 
+NO_ARTICLES = "<p class='empty'>No articles on these days.</p>"
+
 CSS = """
 :root { --ink:#1a1a1a; --muted:#5f6368; --line:#e3e3e3; --alert:#C62828; --ok:#2e7d32; }
 * { box-sizing: border-box; }
@@ -60,7 +62,7 @@ def render_page(health: FeedHealth, *, warehouse: Path, generated_at: datetime) 
     days = health.days
     title = f"newsetl feed health, {_span(days)}"
     body = [f"<h1>{escape(title)}</h1>",
-            f"<p class='sub'>{len(days)} days with data · warehouse {escape(warehouse)} · "
+            f"<p class='sub'>{len(days)} day{'s' if len(days) > 1 else ''} with data · warehouse {escape(warehouse)} · "
             f"generated {generated_at:%Y-%m-%d %H:%M} UTC</p>",
             _tiles(health), _alerts(health),
             "<nav>" + "".join(f"<a href='#{key}'>{name}</a>" for key, name in SECTIONS) + "</nav>",
@@ -123,7 +125,7 @@ def _publishers(health: FeedHealth) -> str:
             f"or less than {rules.drop_share:.0%} of its usual when that is {rules.min_usual_for_drop:g} or more. "
             f"Usual = the median of its daily counts over the {rules.window} days with data before that day "
             f"(at least {rules.min_history} such days needed). '{NO_PUBLISHER}' is never flagged.")
-    chart = charts.publisher_heatmap(drawn, flagged) if len(drawn.columns) else ""
+    chart = charts.publisher_heatmap(drawn, flagged) if len(drawn.columns) else NO_ARTICLES
     return _section("publishers", "Articles per day and publisher",
                     "Each cell is a day's article count. A cell turns paler the further it falls below that "
                     "publisher's median over these days, so a thin day stands out whatever the publisher's size.",
@@ -171,8 +173,9 @@ def _duplicates(health: FeedHealth) -> str:
     clusters = _clusters_table("clusters", "Biggest exact-duplicate clusters", health.clusters)
     if near:
         clusters += _clusters_table("near-clusters", "Biggest near-duplicate clusters", health.near_clusters)
+    chart = charts.share_lines(shares, marked=marked, mark_label="jumped") if dup["articles"].sum() else NO_ARTICLES
     return _section("duplicates", "Duplicates per day", how, _spike_rule("duplicates of the day's articles", rules),
-                    charts.share_lines(shares, marked=marked, mark_label="jumped"),
+                    chart,
                     _details("Numbers: duplicates per day", _frame_table("duplicates", frame, marked)) + clusters)
 
 
@@ -186,14 +189,14 @@ def _languages(health: FeedHealth) -> str:
     return _section("languages", "Languages per day",
                     "Share of each day's articles by detected language (ISO 639-1); '(unidentified)' is "
                     "text the detector was not confident about.", rule,
-                    chart or "<p class='empty'>No articles on these days.</p>",
+                    chart or NO_ARTICLES,
                     _details("Numbers: articles per day and language",
                              _day_table("languages", languages.T, health.days, first="language", total=True)))
 
 
 def _words(health: FeedHealth) -> str:
     histogram, quantiles = health.histogram, health.quantiles
-    chart = charts.word_count_charts(histogram, quantiles)
+    chart = charts.word_count_charts(histogram, quantiles) if histogram["articles"].sum() else NO_ARTICLES
     bins = pd.DataFrame({"articles": histogram["articles"].to_numpy()}, index=pd.Index(histogram["label"], name="words"))
     per_day = quantiles.copy().round(1)
     return _section("words", "Word counts",

@@ -369,3 +369,22 @@ def test_a_feed_health_failure_never_fails_the_run(tmp_path, monkeypatch):
     assert run["status"] == "success"
     text = Artifact.get("newsetl-ingest").data
     assert text.startswith("# newsetl ingest: success") and "Not available this time: the page's disk is full" in text
+
+
+def test_a_range_with_rejects_only_is_a_page_saying_so(tmp_path):
+    from schemas import REJECTS
+
+    store = Warehouse(tmp_path)
+    rows = REJECTS.to_arrow(pa.table({
+        "source_path": ["2020-07-05/a.txt"], "source_sha256": ["0" * 64], "reason": ["empty"],
+        "detail": ["The file is empty."], "size_bytes": [0], "run_id": ["r"], "pipeline_version": ["test"],
+        "processed_at": pa.array([datetime(2020, 7, 5, tzinfo=timezone.utc)], pa.timestamp("us", "UTC")),
+        "ingest_date": pa.array([date(2020, 7, 5)], pa.date32())}), with_partition=False)
+    staging = store.new_staging("test")
+    store.publish_day(REJECTS, date(2020, 7, 5), rows, staging=staging)
+    store.drop_staging(staging)
+
+    page = build_report(tmp_path).path.read_text(encoding="utf-8")
+
+    assert page.count("No articles on these days.") == 4  # publishers, duplicates, languages, word counts
+    assert [r["rejects"] for r in _records(page, "rejects")] == ["1"]
