@@ -224,7 +224,7 @@ def flag_heatmap(shares: pd.DataFrame) -> str:
         for row in range(len(flags)):
             for col in range(len(days)):
                 v = values[row, col]
-                axes.text(col, row, f"{v:.1f}" if v < 10 else f"{v:.0f}", ha="center", va="center", fontsize=9,
+                axes.text(col, row, _percent(v), ha="center", va="center", fontsize=9,
                           color="white" if peak and v > 0.6 * peak else "#1a1a1a")
         axes.set_xticks(range(len(days)), day_labels(days), rotation=90 if len(days) > 16 else 0, fontsize=9)
         axes.set_yticks(range(len(flags)), flags)
@@ -232,6 +232,13 @@ def flag_heatmap(shares: pd.DataFrame) -> str:
         for side in axes.spines.values():
             side.set_visible(False)
     return to_svg(figure)
+
+
+def _percent(value: float) -> str:
+    """0 only when no article has the flag: one article in 2,000 is "<0.1", not "0.0"."""
+    if value == 0:
+        return "0"
+    return "<0.1" if value < 0.1 else f"{value:.1f}" if value < 10 else f"{value:.0f}"
 
 
 def runs_chart(runs: pd.DataFrame) -> str:
