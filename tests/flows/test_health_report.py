@@ -388,3 +388,11 @@ def test_a_range_with_rejects_only_is_a_page_saying_so(tmp_path):
 
     assert page.count("No articles on these days.") == 4  # publishers, duplicates, languages, word counts
     assert [r["rejects"] for r in _records(page, "rejects")] == ["1"]
+
+
+def test_days_without_any_data_inside_the_range_need_a_look(tmp_path):
+    write_synthetic_articles(tmp_path, [date(2024, 1, 1), date(2024, 1, 2), date(2024, 1, 5)], 50)
+
+    result = build_report(tmp_path)
+
+    assert "No articles or rejects at all on 2024-01-03, 2024-01-04." in result.alerts
