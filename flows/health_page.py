@@ -53,7 +53,7 @@ th:first-child, td:first-child { text-align:left; }
 td.text { text-align:left; white-space:normal; min-width:260px; }
 th.l, td.l { text-align:left; }
 th { background:#fafafa; position:sticky; top:0; }
-tr.failed td, td.flagged { color:var(--alert); font-weight:700; }
+tr.failed td, tr.flagged td, td.flagged { color:var(--alert); font-weight:700; }
 .empty { color:var(--muted); font-style:italic; }
 """
 
@@ -274,13 +274,13 @@ def _day_table(name: str, frame: pd.DataFrame, days: list[date], *, first: str, 
 def _frame_table(name: str, frame: pd.DataFrame, marked: list[date]) -> str:
     """Rows = the frame's index (days or bins), one column per frame column."""
     first = "day" if frame.index.name in (None, "ingest_date") else frame.index.name
-    head = f"<tr><th>{escape(first)}</th>" + "".join(f"<th>{escape(c)}</th>" for c in frame.columns)
+    head = f"<tr><th>{escape(first)}</th>" + "".join(f"<th>{escape(c)}</th>" for c in frame.columns) + "</tr>"
     rows = []
     for key, row in frame.iterrows():
-        css = " class='failed'" if key in marked else ""
+        css = " class='flagged'" if key in marked else ""  # a day a rule flagged: red, as in the chart
         label = key.isoformat() if isinstance(key, date) else key
         rows.append(f"<tr{css}><td>{escape(label)}</td>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>")
-    return f"<table data-table='{name}'>{head}</tr>{''.join(rows)}</table>"
+    return f"<table data-table='{name}'>{head}{''.join(rows)}</table>"
 
 
 def _clusters_table(name: str, heading: str, clusters: pd.DataFrame) -> str:

@@ -396,3 +396,29 @@ def test_days_without_any_data_inside_the_range_need_a_look(tmp_path):
     result = build_report(tmp_path)
 
     assert "No articles or rejects at all on 2024-01-03, 2024-01-04." in result.alerts
+
+
+def test_a_day_of_jumped_rejects_is_red_in_its_table(tmp_path):
+    from schemas import REJECTS
+
+    days = [date(2024, 1, 1) + timedelta(days=i) for i in range(5)]
+    write_synthetic_articles(tmp_path, days, 100)
+    store = Warehouse(tmp_path)
+    staging = store.new_staging("test")
+    for day, count in zip(days, (1, 1, 1, 1, 30)):  # 1 % of the files, then 23 %
+        rows = REJECTS.to_arrow(pa.table({
+            "source_path": [f"{day}/{n}.txt" for n in range(count)], "source_sha256": ["0" * 64] * count,
+            "reason": ["empty"] * count, "detail": ["The file is empty."] * count, "size_bytes": [0] * count,
+            "run_id": ["r"] * count, "pipeline_version": ["test"] * count,
+            "processed_at": pa.array([datetime(2024, 1, 1, tzinfo=timezone.utc)] * count, pa.timestamp("us", "UTC")),
+            "ingest_date": pa.array([day] * count, pa.date32())}), with_partition=False)
+        store.publish_day(REJECTS, day, rows, staging=staging)
+    store.drop_staging(staging)
+
+    result = build_report(tmp_path)
+    page = result.path.read_text(encoding="utf-8")
+
+    tables = _Tables(page)
+    flagged = [row[0] for row, css in zip(tables.tables["rejects"], tables.row_classes["rejects"]) if css == "flagged"]
+    assert flagged == ["2024-01-05"]
+    assert "2024-01-05: 30 rejects, 23.1% of the day's files (usually 1.0%)." in result.alerts
