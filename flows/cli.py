@@ -60,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("action", choices=["start", "stop", "status"])
     status = commands.add_parser("status", help="days and row counts, last runs, pending raw files")
     locations(status)
+    report = commands.add_parser("report", help="write the feed-health HTML page (default: last 30 days with data)")
+    locations(report, raw=False)
+    report.add_argument("--start", help="first day, YYYY-MM-DD (default: 30 days with data before --end)")
+    report.add_argument("--end", help="last day, YYYY-MM-DD, inclusive (default: the last day with data)")
+    report.add_argument("--out", help="the HTML file to write (default: WAREHOUSE/report.html)")
     return parser
 
 
@@ -82,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
             return _serve(args)
         if args.command == "server":
             return _server(args)
+        if args.command == "report":
+            return _report(args)
         return _run(args, as_command=as_command)
     except SettingError as error:
         print(f"newsetl {args.command}: {error}", file=sys.stderr)
@@ -200,6 +207,20 @@ def _status(args: argparse.Namespace) -> int:
     except WarehouseDamaged as damaged:
         print(f"newsetl status: {damaged}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from flows.health import build_report
+
+    start = parse_day(args.start, option="--start") if args.start else None
+    end = parse_day(args.end, option="--end") if args.end else None
+    if start and end:
+        check_day_range(start, end)
+    warehouse = args.warehouse or os.environ.get("NEWSETL_WAREHOUSE") or "warehouse"
+    result = build_report(warehouse, start=start, end=end, out=args.out)
+    print(f"newsetl report: wrote {result.path} ({result.size_bytes / 1024:,.0f} KB, {len(result.days)} days "
+          f"{result.days[0]}..{result.days[-1]}, {len(result.alerts)} thing(s) to look at) in {result.seconds:.1f} s")
     return 0
 
 

@@ -27,6 +27,7 @@ from prefect.states import Failed
 
 from flows import lifeline
 from flows.batch import BatchJob, run_batch
+from flows.health import run_summary
 from flows.lock import LockTimeout, writer_lock
 from flows.plan import MANIFEST_COLUMNS, plan_backfill, plan_ingest, write_plan
 from flows.publish import publish_run
@@ -188,7 +189,8 @@ def _locked_run(run_id: str, flow_name: str, settings: Settings, *, start: date 
     except Exception as error:
         run["status"], run["error"] = "failed", run["error"] or f"the run's row could not be written: {_one_sentence(error)}"
         log.error("%s: could not record the run in the runs table: %s", flow_name, _one_sentence(error))
-    publish_artifact(run, days=lambda: _rows_per_day(warehouse, run.get("days", {})), first_rejects=first_rejects)
+    publish_artifact(run, days=lambda: _rows_per_day(warehouse, run.get("days", {})), first_rejects=first_rejects,
+                     feed_health=lambda: run_summary(settings.warehouse))
     if run["status"] != "success":
         raise RunFailed(run["error"])
     return run

@@ -114,15 +114,29 @@ def staged_rejects(staging: Path, limit: int = FIRST_REJECTS) -> list[dict]:
     return rows.slice(0, limit).to_pylist()
 
 
-def publish_artifact(run: dict, *, days: Callable[[], dict[str, dict[str, int]]], first_rejects: list[dict]) -> None:
-    """Attach the run's report to its Prefect flow run; a failure here (counting `days` included) never fails the run."""
+def publish_artifact(run: dict, *, days: Callable[[], dict[str, dict[str, int]]], first_rejects: list[dict],
+                     feed_health: Callable[[], str] | None = None) -> None:
+    """Attach the run's report to its Prefect flow run; a failure here (counting `days` included) never fails the run.
+
+    `feed_health` adds the feed-health summary (flows/health.py); its failure only leaves a line saying so."""
     try:
         from prefect.artifacts import create_markdown_artifact
 
-        create_markdown_artifact(markdown=run_markdown(run, days=days(), first_rejects=first_rejects),
+        markdown = run_markdown(run, days=days(), first_rejects=first_rejects)
+        if feed_health is not None:
+            markdown += "\n" + _feed_health_section(feed_health)
+        create_markdown_artifact(markdown=markdown,
                                  key=f"newsetl-{run['flow']}", description=f"newsetl {run['flow']} run report")
     except Exception as error:  # the report is a courtesy; the warehouse and the runs row are the record
         log.warning("could not attach the run report to Prefect: %s", error)
+
+
+def _feed_health_section(feed_health: Callable[[], str]) -> str:
+    try:
+        return feed_health()
+    except Exception as error:  # the feed-health page is optional at run time
+        log.warning("could not build the feed-health summary: %s", error)
+        return f"## Feed health\n\nNot available this time: {error}\n"
 
 
 # ---- test-only pause points ----------------------------------------------------
