@@ -24,7 +24,7 @@ Fields are never moved on a guess. Where the first blocks fit two layouts, the
 contract's positions are kept and `layout_flags` says what was uncertain:
   * `ambiguous_headline`: the first line is a single part that could be a bare
     publisher or a short headline (a name in capitals, or a script without case),
-    and the next block ends like a sentence (`.`, `…`): read as publisher, then
+    and the next block ends with a full stop (`.`, `…`, `。`): read as publisher, then
     headline (headline, then body, when nothing follows). A first line in
     sentence case (`Iran talks resume`) is a headline.
   * `ambiguous_breadcrumb`: the first line splits like a breadcrumb, but the block
@@ -106,12 +106,14 @@ def looks_like_headline(text: str, *, max_title_words: int = 40) -> bool:
 
 
 # What ends a sentence in the scripts of the drop, and what may close it (quotes, brackets).
-_SENTENCE_FINAL = frozenset(".…。．｡!?！？؟۔।")
+# A first paragraph ends with a full stop; a question or an exclamation is as likely a headline.
+_FULL_STOPS = frozenset(".…。．｡۔।")
+_SENTENCE_FINAL = _FULL_STOPS | frozenset("!?！？؟")
 _CLOSERS = "\"'\u201d\u2019\u00bb\u203a)]）」』"
 
 
-def _ends_like_sentence(text: str) -> bool:
-    return text.rstrip(_CLOSERS)[-1:] in _SENTENCE_FINAL
+def _ends_like_sentence(text: str, *, final: frozenset[str] = _SENTENCE_FINAL) -> bool:
+    return text.rstrip(_CLOSERS)[-1:] in final
 
 
 def _could_be_a_name(text: str) -> bool:
@@ -150,7 +152,7 @@ def parse_article(
                 # Sections and a publisher but no headline line, or a headline holding ` - `.
                 if len(parts) > 1:
                     layout_flags = ("ambiguous_breadcrumb",)
-            elif len(parts) > 1 or not _ends_like_sentence(headline):
+            elif len(parts) > 1 or not _ends_like_sentence(headline, final=_FULL_STOPS):
                 *sections, publisher = parts
                 blocks, skipped = rest, skipped + skipped_after
             elif _could_be_a_name(parts[0]):

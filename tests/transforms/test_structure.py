@@ -222,3 +222,9 @@ def test_a_breadcrumb_then_a_paragraph_too_long_for_a_headline_is_flagged():
 def test_a_first_line_ending_like_a_sentence_is_never_a_breadcrumb(first_line):
     parts = _parse(f"{first_line}\n\nA headline\n\n{BODY}")
     assert (parts.publisher, parts.title) == (None, first_line)
+
+
+@pytest.mark.parametrize("headline", ["Will the ceasefire hold?", "We will not give up!", "هل تصمد الهدنة؟"])
+def test_a_bare_publisher_then_a_question_or_an_exclamation_is_publisher_and_headline(headline):
+    parts = _parse(f"Reuters\n\n{headline}\n\n{BODY}")
+    assert (parts.publisher, parts.title, parts.layout_flags) == ("Reuters", headline, ())
