@@ -38,11 +38,11 @@ SAMPLES = [
     "Correct accents: café, élite, “quotes”, don’t, مرحبا",
     "Â\xa0non-breaking mojibake",
     "â œ ",  # a 0xA0 inside a three-byte sequence that became a space
-    # The issue's cases, all missed by the pre-check before cleaning version 1.4.0:
+    # The issue's cases; the pre-check before cleaning version 1.4.0 missed all but the Turkish one:
     "LiĂ¨ge",  # cp1250
     "Ĺ˝inoma",  # cp1250 (Lithuanian `Žinoma`)
     "╨┐╤Ç╨░╨▓╨╕╤é╨╡╨╗╤î╤ü╤é╨▓╨╛",  # cp437 (Russian `правительство`)
-    "CumhurbaÅŸkanÄ± ErdoÄŸan: Kentler BOÅžALTILDI",  # Turkish letters read as cp1252
+    "CumhurbaÅŸkanÄ± ErdoÄŸan: Kentler BOÅžALTILDI",  # Turkish letters read as cp1252 (ftfy needs the sentence)
     "ĞŸÑ€Ğ°Ğ²Ğ¸Ñ‚ĞµĞ»ÑŒÑÑ‚Ğ²Ğ¾",  # cp1254 (Russian)
     "NajwiÄ\ufffdksze miasta",  # lossy: the second byte of `ę` already lost to U+FFFD
 ]
@@ -52,6 +52,7 @@ ISSUE_CASES = {
     "╨┐╤Ç╨░╨▓╨╕╤é╨╡╨╗╤î╤ü╤é╨▓╨╛": "правительство",
     "CumhurbaÅŸkanÄ± ErdoÄŸan: Kentler BOÅžALTILDI": "Cumhurbaşkanı Erdoğan: Kentler BOŞALTILDI",
     "NajwiÄ\ufffdksze miasta": "Najwi\ufffdksze miasta",  # what is lost stays lost, as one U+FFFD
+    "ĞŸÑ€Ğ°Ğ²Ğ¸Ñ‚ĞµĞ»ÑŒÑÑ‚Ğ²Ğ¾": "Правительство",  # windows-1254 (Turkish) renders the lead D0 as `Ğ`
 }
 
 
