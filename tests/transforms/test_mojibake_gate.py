@@ -52,7 +52,8 @@ ISSUE_CASES = {
     "╨┐╤Ç╨░╨▓╨╕╤é╨╡╨╗╤î╤ü╤é╨▓╨╛": "правительство",
     "CumhurbaÅŸkanÄ± ErdoÄŸan: Kentler BOÅžALTILDI": "Cumhurbaşkanı Erdoğan: Kentler BOŞALTILDI",
     "NajwiÄ\ufffdksze miasta": "Najwi\ufffdksze miasta",  # what is lost stays lost, as one U+FFFD
-    "ĞŸÑ€Ğ°Ğ²Ğ¸Ñ‚ĞµĞ»ÑŒÑÑ‚Ğ²Ğ¾": "Правительство",  # windows-1254 (Turkish) renders the lead D0 as `Ğ`
+    # windows-1254 (Turkish) renders the lead byte D0 as `Ğ` (Serbian `Влада`: `Ğ’Ğ»Ğ°Ğ´Ğ°`).
+    "Влада".encode("utf-8").decode("sloppy-windows-1254"): "Влада",
 }
 
 
