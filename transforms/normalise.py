@@ -54,7 +54,7 @@ def _char_class(chars: set[str]) -> str:
 # match of BADNESS_RE; and every match of BADNESS_RE holds its branch's anchor, so the
 # reverse holds too. tests/transforms/test_mojibake_gate.py checks both directions.
 def _badness_anchored() -> str:
-    c = {name: chars for name, chars in MOJIBAKE_CATEGORIES.items()}
+    """ftfy's BADNESS_RE, branch by branch, as one pattern that opens with a character class."""
     before_bad = "{bad}{lower_accented}{upper_accented}{box}{start_punctuation}{end_punctuation}{currency}{numeric}{law}"
     after_bad = "{lower_accented}{upper_accented}{box}{start_punctuation}{end_punctuation}{currency}{numeric}{law}"
     branches = [  # BADNESS_RE's branches in its order, each as (?<=what precedes + the anchor)what follows
@@ -98,7 +98,7 @@ def _badness_anchored() -> str:
         "(?<=ā€)",
     ]
     anchors = "{c1}{bad}{upper_accented}{box}{start_punctuation}{end_punctuation}{currency}{numeric}{law}Œœ°ÙЂ"
-    return f"[{anchors}](?:{'|'.join(branches)})".format(**c)
+    return f"[{anchors}](?:{'|'.join(branches)})".format(**MOJIBAKE_CATEGORIES)
 
 
 _MOJIBAKE_HINT = re.compile(_badness_anchored(), re.MULTILINE)  # `^`: the start of each line, as ftfy sees lines

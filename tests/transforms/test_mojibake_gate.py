@@ -43,7 +43,7 @@ SAMPLES = [
     "Ĺ˝inoma",  # cp1250 (Lithuanian `Žinoma`)
     "╨┐╤Ç╨░╨▓╨╕╤é╨╡╨╗╤î╤ü╤é╨▓╨╛",  # cp437 (Russian `правительство`)
     "CumhurbaÅŸkanÄ± ErdoÄŸan: Kentler BOÅžALTILDI",  # Turkish letters read as cp1252 (ftfy needs the sentence)
-    "ĞŸÑ€Ğ°Ğ²Ğ¸Ñ‚ĞµĞ»ÑŒÑÑ‚Ğ²Ğ¾",  # cp1254 (Russian)
+    "ĞŸÑ€Ğ°Ğ²Ğ¸Ñ‚ĞµĞ»ÑŒÑÑ‚Ğ²Ğ¾",  # cp1254 (Russian), its C1 byte in `с` already dropped
     "NajwiÄ\ufffdksze miasta",  # lossy: the second byte of `ę` already lost to U+FFFD
 ]
 ISSUE_CASES = {
