@@ -11,6 +11,7 @@ from flows.plan import MANIFEST_COLUMNS, pending_files, vanished_files
 from flows.rawzone import RawZoneError, scan_raw_zone
 from flows.warehouse import Warehouse
 from schemas import FILES, RUNS, TABLES
+from transforms.version import CLEANING_VERSION
 
 LAST_RUNS = 5
 
@@ -27,17 +28,26 @@ class WarehouseStatus:
     lock_held: bool = False  # False with a holder: the run that wrote it is gone (a stale lock)
     debris: list[str] = field(default_factory=list)  # staging folders of runs that did not finish
     notes: list[str] = field(default_factory=list)
+    older_cleaning_days: list[str] = field(default_factory=list)  # days holding articles an older cleaning made
 
 
 def warehouse_status(warehouse: str | Path, raw: str | Path) -> WarehouseStatus:
     """Row counts per day and table, the last runs, and raw files pending or gone."""
     store = Warehouse(Path(warehouse).resolve())
     counts: dict[str, dict[str, int]] = {}
+    older_cleaning_days = []
     for name, table in TABLES.items():
         if name == "runs":
             continue
         for day in store.days(table):
-            counts.setdefault(day.isoformat(), {})[name] = store.read_day(table, day, columns=[table.key[0]]).num_rows
+            if name == "articles":
+                # pipeline_version ends in `+clean.<CLEANING_VERSION>` of the code that cleaned the row.
+                rows = store.read_day(table, day, columns=[table.key[0], "pipeline_version"])
+                if any(not v.endswith(f"+clean.{CLEANING_VERSION}") for v in rows["pipeline_version"].unique().to_pylist()):
+                    older_cleaning_days.append(day.isoformat())
+            else:
+                rows = store.read_day(table, day, columns=[table.key[0]])
+            counts.setdefault(day.isoformat(), {})[name] = rows.num_rows
     day_counts = pd.DataFrame.from_dict(counts, orient="index").fillna(0).astype("int64").sort_index()
     runs = store.read_table(RUNS).to_pandas()
     last_runs = runs.sort_values("started_at").tail(LAST_RUNS) if len(runs) else runs
@@ -56,7 +66,7 @@ def warehouse_status(warehouse: str | Path, raw: str | Path) -> WarehouseStatus:
     holder, held = read_lock(store.root)
     debris = sorted(p.name for p in store.staging_root.iterdir()) if store.staging_root.is_dir() else []
     return WarehouseStatus(str(store.root), str(raw_root), day_counts, last_runs, pending, vanished,
-                           holder, held, debris, notes)
+                           holder, held, debris, notes, older_cleaning_days)
 
 
 def render_status(status: WarehouseStatus) -> str:
@@ -82,6 +92,11 @@ def render_status(status: WarehouseStatus) -> str:
     if status.pending is not None:
         lines.append(f"pending raw files (next ingest would process): {status.pending}")
         lines.append(f"published files no longer in raw/ (a backfill of their day removes them): {status.vanished}")
+    if status.older_cleaning_days:
+        days = status.older_cleaning_days
+        lines.append(f"days cleaned by an older cleaning version than {CLEANING_VERSION}: {len(days)} "
+                     f"({days[0]} .. {days[-1]}); re-clean them from raw/ with "
+                     f"`newsetl backfill --start {days[0]} --end {days[-1]}`")
     lines.append(_lock_line(status))
     lines.extend(status.notes)
     return "\n".join(lines)

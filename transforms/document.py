@@ -132,7 +132,7 @@ def clean_article(
         "mean_word_length": quality["mean_word_length"],
         "non_alpha_ratio": quality["non_alpha_ratio"],
         "boilerplate_lines_removed": boilerplate_lines,
-        "quality_flags": quality["quality_flags"],
+        "quality_flags": sorted([*quality["quality_flags"], *parts.layout_flags]),
     }
 
 

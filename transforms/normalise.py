@@ -13,6 +13,7 @@ import unicodedata
 from typing import Callable, NamedTuple
 
 import ftfy
+from ftfy.badness import MOJIBAKE_CATEGORIES
 
 # ---------------------------------------------------------------- mojibake
 # ftfy restricted to encoding repairs: everything that would rewrite legitimate
@@ -41,29 +42,67 @@ def _char_class(chars: set[str]) -> str:
     return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
 
 
-def _decoded_as(codec: str, first: int, last: int) -> set[str]:
-    return set(bytes(range(first, last + 1)).decode(codec, errors="ignore"))
+# With MOJIBAKE_FIXER, ftfy changes a line (it repairs text line by line) only when its
+# badness heuristic `ftfy.badness.BADNESS_RE` matches there: `fix_encoding` returns a line
+# unchanged unless `is_bad` holds, and the one other fix left on, `fix_c1_controls`, needs
+# a C1 control, which BADNESS_RE's first branch matches. So BADNESS_RE is the exact gate,
+# but it tries ~40 branches at every character (~600 us a bench article). _MOJIBAKE_HINT is
+# the same set of branches rewritten around one "anchor" character each, the rarest one of
+# its branch (never a lowercase accented, Greek or Cyrillic letter, `’`, `–` or `—`): the
+# pattern opens with the class of all anchors, which the regex engine scans for in C, and
+# only at an anchor do lookbehinds check the branch's characters before it and the pattern
+# those after it. Each branch checks its own anchor's class, so a match of _MOJIBAKE_HINT is a
+# match of BADNESS_RE; and every match of BADNESS_RE holds its branch's anchor, so the
+# reverse holds too. tests/transforms/test_mojibake_gate.py checks both directions.
+def _badness_anchored() -> str:
+    """ftfy's BADNESS_RE, branch by branch, as one pattern that opens with a character class."""
+    before_bad = "{bad}{lower_accented}{upper_accented}{box}{start_punctuation}{end_punctuation}{currency}{numeric}{law}"
+    after_bad = "{lower_accented}{upper_accented}{box}{start_punctuation}{end_punctuation}{currency}{numeric}{law}"
+    branches = [  # BADNESS_RE's branches in its order, each as (?<=what precedes + the anchor)what follows
+        "(?<=[{c1}])",
+        f"(?<=[{before_bad}][{{bad}}])",
+        "(?<=[a-zA-Z][{lower_common}{upper_common}][{bad}])",
+        f"(?<=[{{bad}}])[{after_bad}]",
+        "(?<=[{lower_accented}{lower_common}{box}{end_punctuation}{currency}{numeric}][{upper_accented}])",
+        "(?<=[{box}{end_punctuation}{currency}{numeric}])[{lower_accented}]",
+        "(?<=[{lower_accented}{box}{end_punctuation}][{currency}])",
+        r"(?<=\s[{upper_accented}][{currency}])",
+        "(?<=[{upper_accented}{box}][{numeric}{law}])",
+        "(?<=[{lower_accented}{upper_accented}{box}{currency}{end_punctuation}][{start_punctuation}][{numeric}])",
+        "(?<=[{lower_accented}{upper_accented}{currency}{numeric}{box}{law}][{end_punctuation}][{start_punctuation}])",
+        "(?<=[{currency}{numeric}{box}][{start_punctuation}])",
+        "(?<=[a-z][{upper_accented}][{start_punctuation}{currency}])",
+        "(?<=[{box}])[{kaomoji}]",
+        "(?<=[{lower_accented}{upper_accented}{currency}{numeric}{start_punctuation}{end_punctuation}{law}][{box}])",
+        "(?<=[{box}])[{end_punctuation}]",
+        r"(?<=[{lower_accented}{upper_accented}][{start_punctuation}{end_punctuation}])\w",
+        "(?<=[Œœ])[^A-Za-z]",
+        "(?<=[{upper_accented}]°)",
+        "(?<=[ÂÃÎÐ])[€œŠš¢£Ÿž\xa0\xad®©°·»{start_punctuation}{end_punctuation}–—´]",
+        "(?<=×)[²³]",
+        "(?<=[ØÙ])[{common}{currency}{bad}{numeric}{start_punctuation}ŸŠ®°µ»][ØÙ][{common}{currency}{bad}{numeric}{start_punctuation}ŸŠ®°µ»]",
+        "(?<=à[²µ¹¼½¾])",
+        "(?<=√)[±∂†≠®™´≤≥¥µø]",
+        "(?<=≈)[°¢]",
+        "(?<=‚)Ä[ìîïòôúùû†°¢π]",
+        "(?<=‚)[âó][àä°ê]",
+        "(?<=вЂ)",
+        "(?<=[ВГРС][{c1}{bad}{start_punctuation}{end_punctuation}{currency}°µ])[ВГРС]",
+        "(?<=ГўВЂ)В.[A-Za-z ]",
+        "(?<=Ã)[\xa0¡]",
+        "(?<=[a-z][ÃÂ])[ ]",
+        r"(?<=[a-z]\s[ÃÂ])[ ]",
+        "(?<=^[ÃÂ])[ ]",
+        "(?<=[a-z.,?!{end_punctuation}]Â)[ {start_punctuation}{end_punctuation}]",
+        "(?<=β€)[™\xa0Ά\xad®°]",
+        "(?<=[ΒΓΞΟ][{c1}{bad}{start_punctuation}{end_punctuation}{currency}°])[ΒΓΞΟ]",
+        "(?<=ā€)",
+    ]
+    anchors = "{c1}{bad}{upper_accented}{box}{start_punctuation}{end_punctuation}{currency}{numeric}{law}Œœ°ÙЂ"
+    return f"[{anchors}](?:{'|'.join(branches)})".format(**MOJIBAKE_CATEGORIES)
 
 
-# The signatures of text decoded with the wrong codec: a UTF-8 lead byte followed
-# by a continuation byte as cp1252 / latin-1 render them (`â€œ`, `Ã©`, `Ø±`), as
-# cp1251 (`РџСЂ`) or MacRoman (`”é`) do, any C1 control (cp1252 text read as latin-1:
-# `\x93quoted\x94`), and `Â`/`Ã` before a space (a UTF-8 NBSP whose second byte
-# became a space). Clean text almost never matches, so ftfy, which costs about a
-# millisecond per article, only runs when this does. The pattern opens with one
-# character class so the regex engine can skip ahead quickly on clean text.
-# ftfy also repairs UTF-8 read as MacRoman (`”é` -> `ӎ`), so those renderings count too.
-_WRONG_CODECS = ("cp1252", "latin-1", "cp1251", "mac_roman")
-_LEADS = set().union(*(_decoded_as(codec, 0xC2, 0xF4) for codec in _WRONG_CODECS))
-_CONTINUATIONS = set().union(*(_decoded_as(codec, 0x80, 0xBF) for codec in _WRONG_CODECS))
-# ftfy also puts back a 0xA0 that became a space inside a three-byte sequence (`â œ` -> `⠜`, lead
-# E2 or E3), so such a lead, a space and a continuation count too (hypothesis found `â œ `).
-_A0_LEADS = set().union(*(_decoded_as(codec, 0xE2, 0xE3) for codec in _WRONG_CODECS))
-_MOJIBAKE_HINT = re.compile(
-    f"[{_char_class(_LEADS)[1:-1]}\x80-\x9f]"
-    f"(?:(?<=[\x80-\x9f])|(?<=[\u00c2\u00c3]) |(?<={_char_class(_A0_LEADS)}) {_char_class(_CONTINUATIONS)}"
-    f"|{_char_class(_CONTINUATIONS)})"
-)
+_MOJIBAKE_HINT = re.compile(_badness_anchored(), re.MULTILINE)  # `^`: the start of each line, as ftfy sees lines
 
 
 def looks_like_mojibake(text: str) -> bool:
@@ -73,13 +112,17 @@ def looks_like_mojibake(text: str) -> bool:
 
 def repair_mojibake(text: str) -> str:
     """Undo text decoded with the wrong codec (`â€œsovereigntyâ€\\x9d` -> `“sovereignty”`)."""
+    if len(text) > MOJIBAKE_FIXER.max_decode_length:
+        # ftfy also cuts a line longer than this, and `^` in its heuristic then matches inside
+        # the line, where _MOJIBAKE_HINT's `^` does not: such a text (never a real article)
+        # goes through ftfy whole.
+        return ftfy.fix_text(text, MOJIBAKE_FIXER)
     hint = _MOJIBAKE_HINT.search(text)
     if hint is None:
         return text
-    # ftfy repairs a text line by line (`fix_text` cuts it after every "\n") and a hint never
-    # spans a line break, so only the lines holding a hint go through ftfy: the others would
-    # come back unchanged. An NBSP next to an accent or a dash is a hint too, so often only a
-    # few lines of an article are (ftfy on whole articles took twice as long on the bench drop).
+    # ftfy repairs a text line by line (`fix_text` cuts it after every "\n") and changes only
+    # the lines where its heuristic matches, which are the lines holding a hint: only those go
+    # through ftfy (ftfy on whole articles took twice as long on the bench drop).
     pieces: list[str] = []
     done = 0
     while hint is not None:

@@ -22,6 +22,12 @@ QUALITY_FLAGS: dict[str, str] = {
     "no_language": "language identification was not confident, or the text was too short",
     "replacement_chars": "the body contains U+FFFD: characters were lost before or while decoding",
     "single_paragraph": "the body is one paragraph (paragraph breaks may have been lost upstream)",
+    # Set by structure.py: the first blocks fit two layouts and fields were not moved on a guess.
+    "ambiguous_headline": "the first line may be a bare publisher or a short headline and the next block ends "
+    "like a sentence: read in the contract's positions (publisher, then headline; headline, then body when "
+    "nothing follows)",
+    "ambiguous_breadcrumb": "the first line splits like a breadcrumb but the next block is too long for a "
+    "headline: the first line is the title and publisher is null",
 }
 
 

@@ -11,13 +11,25 @@ The breadcrumb rule: the first block is a breadcrumb when
     at most `max_part_words` words each (`Al-Monitor` has no spaces around its
     hyphen, so it is one part); a single part (a bare publisher) has at most
     `max_publisher_words` words;
-  * a headline-like block follows it: at most `max_title_words` words, not
-    ending with a period (the first body paragraph usually does).
+  * a headline-like block follows it: at most `max_title_words` words and not
+    boilerplate. A headline may end with any punctuation (`...`, `…`, `.`, `?`,
+    `!`, quotes, `。`, `؟`).
 Boilerplate-only blocks before the headline (at the top, or between breadcrumb
 and headline) are skipped and counted. Otherwise there is no breadcrumb
 (publisher None, sections empty) and the first block is the headline: a missing
 publisher is better than a wrong one. A breadcrumb followed by a headline and
 nothing else is `no_body`, not a headline with a one-line body.
+
+Fields are never moved on a guess. Where the first blocks fit two layouts, the
+contract's positions are kept and `layout_flags` says what was uncertain:
+  * `ambiguous_headline`: the first line is a single part that could be a bare
+    publisher or a short headline (a name in capitals, or a script without case),
+    and the next block ends with a full stop (`.`, `…`, `。`): read as publisher, then
+    headline (headline, then body, when nothing follows). A first line in
+    sentence case (`Iran talks resume`) is a headline.
+  * `ambiguous_breadcrumb`: the first line splits like a breadcrumb, but the block
+    after it is too long for a headline: the file has no headline line, so the
+    first line is the title (publisher None).
 """
 from __future__ import annotations
 
@@ -35,7 +47,6 @@ _SEPARATOR_CHARS = "-\u2013\u2014|"
 # wrapped inside a hyphenated word (`Iranian-\nbacked`): join without a space.
 _HYPHEN_WRAP = re.compile(r"(?<=\w-)\n(?=[^\W\d_])")
 _SENTENCE_END = re.compile(r"[.!?:;,][\"'\u201d\u2019)\]]*$")
-_PERIOD_END = re.compile(r"\.[\"'\u201d\u2019)\]]*$")
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,7 @@ class ArticleParts:
     body_blocks: list[list[str]]
     title_wrapped: bool
     boilerplate_lines: int = 0  # boilerplate lines skipped before the headline
+    layout_flags: tuple[str, ...] = ()  # what was uncertain about the layout (quality flags)
 
 
 def split_blocks(text: str) -> list[list[str]]:
@@ -89,8 +101,25 @@ def parse_breadcrumb(
 
 
 def looks_like_headline(text: str, *, max_title_words: int = 40) -> bool:
-    """A headline is short, does not end with a period (a body paragraph usually does) and is not boilerplate."""
-    return 0 < len(text.split()) <= max_title_words and not _PERIOD_END.search(text) and not is_boilerplate(text)
+    """A headline is short and not boilerplate; it may end with any punctuation (`My memories of Marley...`)."""
+    return 0 < len(text.split()) <= max_title_words and not is_boilerplate(text)
+
+
+# What ends a sentence in the scripts of the drop, and what may close it (quotes, brackets).
+# A first paragraph ends with a full stop; a question or an exclamation is as likely a headline.
+_FULL_STOPS = frozenset(".…。．｡۔।")
+_SENTENCE_FINAL = _FULL_STOPS | frozenset("!?！？؟")
+_CLOSERS = "\"'\u201d\u2019\u00bb\u203a)]）」』"
+
+
+def _ends_like_sentence(text: str, *, final: frozenset[str] = _SENTENCE_FINAL) -> bool:
+    return text.rstrip(_CLOSERS)[-1:] in final
+
+
+def _could_be_a_name(text: str) -> bool:
+    """A bare publisher is a name: its longer words are capitalised (`The Globe and Mail`), or its
+    script has no case (`الجزيرة`, `新华网`); `Iran talks resume` is a headline in sentence case."""
+    return all(word[0].isupper() for word in text.split() if len(word) > 3 and word[0].islower() != word[0].isupper())
 
 
 def parse_article(
@@ -108,14 +137,31 @@ def parse_article(
     blocks, skipped = _skip_boilerplate_blocks(blocks)
     publisher: str | None = None
     sections: list[str] = []
+    layout_flags: tuple[str, ...] = ()
     if len(blocks) > 1 and len(blocks[0]) == 1:
         parts = parse_breadcrumb(blocks[0][0])
-        if parts and len(parts) == 1 and len(parts[0].split()) > max_publisher_words:
+        # A breadcrumb never ends like a sentence (`…`, `。`, `؟` too).
+        if parts and (
+            _ends_like_sentence(blocks[0][0]) or (len(parts) == 1 and len(parts[0].split()) > max_publisher_words)
+        ):
             parts = None
         rest, skipped_after = _skip_boilerplate_blocks(blocks[1:])
-        if parts and rest and looks_like_headline(join_lines(rest[0]), max_title_words=max_title_words):
-            *sections, publisher = parts
-            blocks, skipped = rest, skipped + skipped_after
+        if parts and rest:
+            headline = join_lines(rest[0])
+            if not looks_like_headline(headline, max_title_words=max_title_words):
+                # Sections and a publisher but no headline line, or a headline holding ` - `.
+                if len(parts) > 1:
+                    layout_flags = ("ambiguous_breadcrumb",)
+            elif len(parts) > 1 or not _ends_like_sentence(headline, final=_FULL_STOPS):
+                *sections, publisher = parts
+                blocks, skipped = rest, skipped + skipped_after
+            elif _could_be_a_name(parts[0]):
+                # `Reuters` then `Markets fell.`: publisher and headline, or headline and lede?
+                # The contract's positions, flagged; headline and body when nothing follows.
+                layout_flags = ("ambiguous_headline",)
+                if len(rest) > 1:
+                    *sections, publisher = parts
+                    blocks, skipped = rest, skipped + skipped_after
     if not blocks:
         raise Rejected(
             "no_title",
@@ -136,7 +182,13 @@ def parse_article(
             "A headline was found but no paragraph follows it; check that the file was not truncated.",
         )
     return ArticleParts(
-        publisher, sections, title, body_blocks, title_wrapped=len(blocks[0]) > 1, boilerplate_lines=skipped
+        publisher,
+        sections,
+        title,
+        body_blocks,
+        title_wrapped=len(blocks[0]) > 1,
+        boilerplate_lines=skipped,
+        layout_flags=layout_flags,
     )
 
 

@@ -7,7 +7,7 @@ import socket
 from flows.lock import lock_path, writer_lock
 from flows.status import render_status, warehouse_status
 from tests.conftest import write_article
-from tests.flows.conftest import run_ingest
+from tests.flows.conftest import run_backfill, run_ingest
 
 
 def _status(raw, warehouse) -> str:
@@ -49,3 +49,22 @@ def test_status_tells_a_held_lock_from_a_stale_one(raw, warehouse):
     text = _status(raw, warehouse)
 
     assert "stale lock: left by pid 999999" in text and "ingest run G" in text and "(1 folder(s))" in text
+
+
+def test_status_names_the_days_an_older_cleaning_version_made_and_how_to_backfill_them(raw, warehouse, monkeypatch):
+    import flows.settings
+    import flows.status
+
+    monkeypatch.setattr(flows.settings, "CLEANING_VERSION", "0.9.0")  # rows written by an older cleaning
+    run_ingest(raw, warehouse)
+    monkeypatch.undo()
+
+    text = _status(raw, warehouse)
+    assert (f"days cleaned by an older cleaning version than {flows.status.CLEANING_VERSION}: 1 (2020-07-05 .. "
+            "2020-07-05); re-clean them from raw/ with `newsetl backfill --start 2020-07-05 --end 2020-07-05`") in text
+
+    run_ingest(raw, warehouse)  # nothing changed in raw/: the day stays as it was
+    assert "older cleaning version" in _status(raw, warehouse)
+
+    run_backfill(raw, warehouse, "2020-07-05", "2020-07-05")
+    assert "older cleaning version" not in _status(raw, warehouse)

@@ -269,6 +269,21 @@ def test_quality_flags_of_an_article_are_documented():
     assert article["quality_flags"] and set(article["quality_flags"]) <= set(QUALITY_FLAGS)
 
 
+def test_an_ambiguous_layout_keeps_the_contracts_positions_and_flags_the_row():
+    article = clean_article(f"Reuters\n\nMarkets fell sharply on Monday.\n\n{BODY}\n".encode())
+    assert (article["publisher"], article["title"]) == ("Reuters", "Markets fell sharply on Monday.")
+    assert "ambiguous_headline" in article["quality_flags"]
+    assert article["quality_flags"] == sorted(article["quality_flags"])
+
+
+def test_a_headline_ending_in_an_ellipsis_after_a_breadcrumb_keeps_every_field_in_place():
+    article = clean_article(f"Entertainment - Jamaica Observer\n\nMy memories of Marley...\n\n{BODY}\n".encode())
+    assert (article["sections"], article["publisher"], article["title"], article["paragraph_count"]) == (
+        ["Entertainment"], "Jamaica Observer", "My memories of Marley...", 2
+    )
+    assert not {"ambiguous_headline", "ambiguous_breadcrumb"} & set(article["quality_flags"])
+
+
 def _content_hash_by_split(title: str, body: str) -> str:
     """content_hash without its fast path for single-spaced text: split and join every word."""
     comparable = f"{' '.join(title.casefold().split())}\n{' '.join(body.casefold().split())}"

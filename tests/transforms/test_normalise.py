@@ -68,12 +68,14 @@ CLEAN_CORPUS = [
     "Emoji 😀👍🏽 and flags 🇮🇶 and a ZWJ family 👨‍👩‍👧 in text.",
     "A line with NBSP\u00a0and narrow\u202fspaces before : and ; in French.",
 ]
-# Known false positives of the gate: they only cost an ftfy call. Ukrainian pairs
-# such as `ні` look like UTF-8 read as cp1251; `Â ` and `Ã ` look like a mangled NBSP.
+# Texts ftfy's heuristic calls suspect and ftfy then leaves alone: they only cost an ftfy
+# call. An accented letter right before a currency sign looks like UTF-8 read as cp1252.
 GATE_FALSE_POSITIVES = [
-    "Премʼєр-міністр України: ні, ці гроші ще не надійшли.",
-    "Rare capitals: Â alone and Ã alone.",
+    "Le menu du café€ est cher.",
 ]
+# The gate before cleaning version 1.4.0 sent these to ftfy too (Ukrainian `ні` looks like
+# UTF-8 read as cp1251); ftfy's heuristic does not, and neither does the gate now.
+UKRAINIAN = "Премʼєр-міністр України: ні, ці гроші ще не надійшли."
 # What a browser or a crawler produces: UTF-8 bytes read as cp1252 (undefined
 # bytes kept as C1 controls, as ftfy's `sloppy-windows-1252` does), latin-1 or cp1251.
 MOJIBAKE_CODECS = ("sloppy-windows-1252", "latin-1", "sloppy-windows-1251")
@@ -86,7 +88,7 @@ MOJIBAKE_CORPUS = [
 
 
 def test_precheck_passes_clean_text_without_calling_ftfy():
-    assert [text for text in CLEAN_CORPUS if looks_like_mojibake(text)] == []
+    assert [text for text in CLEAN_CORPUS + [UKRAINIAN] if looks_like_mojibake(text)] == []
 
 
 def test_precheck_false_positives_are_left_unchanged_by_ftfy_when_ambiguous():
@@ -101,9 +103,12 @@ def test_precheck_agrees_with_full_ftfy_path_on_varied_corpus():
             assert ftfy.fix_text(text, MOJIBAKE_FIXER) == text, text
 
 
-def test_precheck_catches_every_mojibaked_text_of_the_corpus():
-    assert len(MOJIBAKE_CORPUS) > 20
-    assert all(looks_like_mojibake(text) for text in MOJIBAKE_CORPUS)
+def test_precheck_catches_every_mojibaked_text_of_the_corpus_that_ftfy_repairs():
+    # ftfy's heuristic does not see Latin or Arabic text read as cp1251 (`NoГ«l`); ftfy leaves it
+    # as it is, and so does the pipeline (`test_mojibake_gate.py` holds the pipeline to ftfy).
+    repaired = [text for text in MOJIBAKE_CORPUS if ftfy.fix_text(text, MOJIBAKE_FIXER) != text]
+    assert len(repaired) > 20
+    assert all(looks_like_mojibake(text) for text in repaired)
 
 
 def test_utf8_read_as_cp1252_or_latin1_repairs_back_to_the_original():

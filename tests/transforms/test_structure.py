@@ -86,7 +86,7 @@ def test_boilerplate_line_is_never_taken_as_headline_after_a_breadcrumb():
 
 
 def test_hard_wrapped_paragraph_is_rejoined():
-    parts = _parse("Headline\n\nThe first line of a paragraph\ncontinues here.\n\nSecond paragraph.")
+    parts = _parse("A headline\n\nThe first line of a paragraph\ncontinues here.\n\nSecond paragraph.")
     assert [join_lines(block) for block in parts.body_blocks] == [
         "The first line of a paragraph continues here.",
         "Second paragraph.",
@@ -151,3 +151,80 @@ def test_only_boilerplate_is_no_title():
     with pytest.raises(Rejected) as caught:
         _parse("Share this article\n\nAdvertisement")
     assert caught.value.reason == "no_title"
+
+
+# ---------------------------------------------------------------- headlines ending in punctuation, ambiguous layouts
+HEADLINES = [
+    "My memories of Marley...",
+    "My memories of Marley…",
+    "Parliament passes the budget.",
+    "Will the ceasefire hold?",
+    "We will not give up!",
+    '"We will not give up"',
+    "Minister: “We will not give up.”",
+    "Le gouvernement démissionne…",
+    "¿Quién ganará las elecciones?",
+    "Правительство ушло в отставку.",
+    "Η κυβέρνηση παραιτήθηκε!",
+    "الحكومة تستقيل؟",
+    "هل تصمد الهدنة؟",
+    "政府宣布辞职。",
+    "«Мы не сдадимся»",
+]
+
+
+@pytest.mark.parametrize("headline", HEADLINES)
+def test_a_headline_after_a_breadcrumb_may_end_with_any_punctuation(headline):
+    parts = _parse(f"Entertainment - Music - Jamaica Observer\n\n{headline}\n\n{BODY}")
+    assert (parts.sections, parts.publisher, parts.title) == (["Entertainment", "Music"], "Jamaica Observer", headline)
+    assert [join_lines(block) for block in parts.body_blocks] == BODY.split("\n\n")
+    assert parts.layout_flags == ()
+
+
+@pytest.mark.parametrize("headline", HEADLINES)
+def test_a_headline_without_breadcrumb_may_end_with_any_punctuation(headline):
+    body = "The first paragraph of the story holds many more words than a headline does, as ledes do.\n\nMore."
+    parts = _parse(f"{headline}\n\n{body}")
+    assert (parts.publisher, parts.sections, parts.title) == (None, [], headline)
+    assert len(parts.body_blocks) == 2
+
+
+@pytest.mark.parametrize("publisher", ["Reuters", "The Globe and Mail", "الجزيرة", "新华网"])
+def test_a_bare_publisher_then_a_headline_ending_like_a_sentence_keeps_the_contracts_positions_and_says_so(publisher):
+    parts = _parse(f"{publisher}\n\nMarkets fell sharply on Monday.\n\n{BODY}")
+    assert (parts.publisher, parts.title, parts.layout_flags) == (
+        publisher, "Markets fell sharply on Monday.", ("ambiguous_headline",)
+    )
+
+
+def test_a_bare_publisher_then_a_headline_not_ending_like_a_sentence_is_certain():
+    parts = _parse(f"Reuters\n\nMarkets fell sharply on Monday\n\n{BODY}")
+    assert (parts.publisher, parts.title, parts.layout_flags) == ("Reuters", "Markets fell sharply on Monday", ())
+
+
+def test_a_headline_in_sentence_case_then_a_lede_is_headline_and_body():
+    parts = _parse(f"Iran talks resume\n\n{BODY}")
+    assert (parts.publisher, parts.title, parts.layout_flags) == (None, "Iran talks resume", ())
+
+
+def test_a_name_then_one_sentence_and_nothing_more_is_headline_and_body_flagged():
+    parts = _parse("Reuters\n\nMarkets fell sharply on Monday.")
+    assert (parts.publisher, parts.title, parts.layout_flags) == (None, "Reuters", ("ambiguous_headline",))
+
+
+def test_a_breadcrumb_then_a_paragraph_too_long_for_a_headline_is_flagged():
+    long_paragraph = " ".join(["word"] * 45) + "."
+    parts = _parse(f"Iraq News - Baghdadpost\n\n{long_paragraph}\n\n{BODY}")
+    assert (parts.publisher, parts.title, parts.layout_flags) == (None, "Iraq News - Baghdadpost", ("ambiguous_breadcrumb",))
+
+
+@pytest.mark.parametrize("first_line", ["Why the talks failed…", "政府宣布辞职。", "هل تصمد الهدنة؟"])
+def test_a_first_line_ending_like_a_sentence_is_never_a_breadcrumb(first_line):
+    parts = _parse(f"{first_line}\n\nA headline\n\n{BODY}")
+    assert (parts.publisher, parts.title) == (None, first_line)
+
+
+@pytest.mark.parametrize("headline", ["Will the ceasefire hold?", "We will not give up!", "هل تصمد الهدنة؟"])
+def test_a_bare_publisher_then_a_question_or_an_exclamation_is_publisher_and_headline(headline):
+    parts = _parse(f"Reuters\n\n{headline}\n\n{BODY}")
+    assert (parts.publisher, parts.title, parts.layout_flags) == ("Reuters", headline, ())
