@@ -110,13 +110,24 @@ def looks_like_mojibake(text: str) -> bool:
     return _MOJIBAKE_HINT.search(text) is not None
 
 
-def repair_mojibake(text: str) -> str:
-    """Undo text decoded with the wrong codec (`â€œsovereigntyâ€\\x9d` -> `“sovereignty”`)."""
+def _no_check(step: str) -> None:
+    pass
+
+
+# Repaired lines between two time-budget checks (a check costs ~0.4 us; ftfy on a line ~10 us or more).
+CHECK_EVERY_LINES = 256
+
+
+def repair_mojibake(text: str, *, check: Callable[[str], None] = _no_check) -> str:
+    """Undo text decoded with the wrong codec (`â€œsovereigntyâ€\\x9d` -> `“sovereignty”`).
+
+    `check` is called every CHECK_EVERY_LINES repaired lines: a flood of one-hint lines costs
+    ftfy ~5 s a MB, so a time budget must be able to stop it midway."""
     if len(text) > MOJIBAKE_FIXER.max_decode_length:
         # ftfy also cuts a line longer than this, and `^` in its heuristic then matches inside
         # the line, where _MOJIBAKE_HINT's `^` does not: such a text (never a real article)
-        # goes through ftfy whole.
-        return ftfy.fix_text(text, MOJIBAKE_FIXER)
+        # goes through ftfy whole, in pieces of whole lines so that the budget is checked.
+        return _fix_in_line_chunks(text, check=check)
     hint = _MOJIBAKE_HINT.search(text)
     if hint is None:
         return text
@@ -130,8 +141,22 @@ def repair_mojibake(text: str) -> str:
         line_end = text.find("\n", hint.end()) + 1 or len(text)
         pieces += (text[done:line_start], ftfy.fix_text(text[line_start:line_end], MOJIBAKE_FIXER))
         done = line_end
+        if len(pieces) % (2 * CHECK_EVERY_LINES) == 0:
+            check("mojibake repair")
         hint = _MOJIBAKE_HINT.search(text, line_end)
     pieces.append(text[done:])
+    return "".join(pieces)
+
+
+def _fix_in_line_chunks(text: str, *, check: Callable[[str], None], chunk_chars: int = 1 << 16) -> str:
+    """ftfy.fix_text over pieces of about `chunk_chars` that end after a line break: the same text as
+    one call, since ftfy fixes a text segment by segment, each segment starting at a line start."""
+    pieces, start = [], 0
+    while start < len(text):
+        end = text.find("\n", start + chunk_chars) + 1 or len(text)
+        pieces.append(ftfy.fix_text(text[start:end], MOJIBAKE_FIXER))
+        start = end
+        check("mojibake repair")
     return "".join(pieces)
 
 
@@ -165,10 +190,6 @@ def _may_hold_markup(text: str) -> bool:
     # `in` runs through a clean article ~100x faster than the regex engine (~8 ns a character),
     # and most articles hold neither `<` nor `&`.
     return ("<" in text or "&" in text) and _MARKUP_HINT.search(text) is not None
-
-
-def _no_check(step: str) -> None:
-    pass
 
 
 # Each unescaping round shortens the text; the cap only bounds adversarial
@@ -421,7 +442,7 @@ def normalise_text(text: str, *, check: Callable[[str], None] = _no_check) -> No
     fixes: set[str] = set()
     for _ in range(MAX_PASSES):
         before = text
-        repaired = repair_mojibake(text)
+        repaired = repair_mojibake(text, check=check)
         if repaired != text:
             fixes.add("mojibake")
         check("mojibake repair")

@@ -347,3 +347,20 @@ def test_nfc_of_long_combining_mark_runs_is_unicodedata_nfc(text):
     from transforms.normalise import _nfc
 
     assert _nfc(text) == unicodedata.normalize("NFC", text)
+
+
+def test_a_text_longer_than_ftfys_line_cut_is_repaired_in_line_pieces_as_ftfy_does_whole():
+    import ftfy
+
+    from transforms.normalise import MOJIBAKE_FIXER
+
+    lines = [("Ã©tÃ© franÃ§ais â€œquotedâ€\x9d" if n % 7 == 0 else "plain line of news text " * (n % 5)) for n in range(30_000)]
+    long_line = "â€œ" * 400_000 + "y" * 700_000  # one line over ftfy's 1,000,000-character cut
+    text = "\n".join(lines) + "\n" + long_line + "\nÃ©t\n"
+    assert len(text) > MOJIBAKE_FIXER.max_decode_length
+    checks = []
+
+    repaired = repair_mojibake(text, check=checks.append)
+
+    assert repaired == ftfy.fix_text(text, MOJIBAKE_FIXER)
+    assert len(checks) >= 10 and set(checks) == {"mojibake repair"}  # a time budget can stop it midway
