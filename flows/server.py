@@ -18,6 +18,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from flows.lifeline import proc_stat
 from flows.settings import SettingError
 
 log = logging.getLogger("newsetl.server")
@@ -195,16 +196,8 @@ def _group_alive(pgid: int) -> bool:
     if not os.path.isdir("/proc"):
         return True
     # A reaped group leader's zombie children count as gone.
-    return any(_in_group(pid, pgid) for pid in _pids())
+    return any(_in_group(proc_stat(name), pgid) for name in os.listdir("/proc") if name.isdigit())
 
 
-def _pids() -> list[int]:
-    return [int(p) for p in os.listdir("/proc") if p.isdigit()]
-
-
-def _in_group(pid: int, pgid: int) -> bool:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return False
-    return fields[0] != "Z" and int(fields[2]) == pgid
+def _in_group(fields: list[str] | None, pgid: int) -> bool:
+    return fields is not None and fields[0] != "Z" and int(fields[2]) == pgid
