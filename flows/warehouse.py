@@ -138,7 +138,7 @@ class Warehouse:
             if damaged is None:
                 raise
             day = damaged.parent.name.partition("=")[2]
-            remedy = (f"the record of that day's runs is then lost" if damaged.parent.parent.name == "runs" else
+            remedy = ("the record of that day's runs is then lost" if damaged.parent.parent.name == "runs" else
                       f"back-fill {day} (newsetl backfill --start {day} --end {day}) to rebuild it")
             raise WarehouseDamaged(f"{damaged} cannot be read as Parquet ({str(error).strip().splitlines()[0]}); "
                                    f"move it out of the warehouse; {remedy}.") from None

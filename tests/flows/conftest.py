@@ -55,3 +55,19 @@ def parquet_files(warehouse: Path) -> dict[str, float]:
             if path.is_file():
                 found[str(path.relative_to(warehouse))] = os.stat(path).st_mtime_ns
     return found
+
+
+def after_the_root_is_listed(monkeypatch, happen) -> None:
+    """Make `happen()` run once the raw-zone listing has listed the root and opens its next folder."""
+    from flows import rawzone
+
+    real_scandir = os.scandir
+    calls = []
+
+    def scandir(path):
+        calls.append(path)
+        if len(calls) == 2:
+            happen()
+        return real_scandir(path)
+
+    monkeypatch.setattr(rawzone.os, "scandir", scandir)

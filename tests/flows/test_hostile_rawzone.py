@@ -12,6 +12,7 @@ import pytest
 
 from flows import rawzone
 from flows.rawzone import RawZoneError, read_raw_file, scan_raw_zone
+from tests.flows.conftest import after_the_root_is_listed
 
 ARTICLE = b"World - Reuters\n\nA headline\n\nFirst paragraph of the story.\n"
 
@@ -195,16 +196,7 @@ def test_a_raw_root_that_vanishes_while_listed_is_an_error(tmp_path, monkeypatch
     for day in ("2020-07-05", "2020-07-06"):
         (raw / day).mkdir(parents=True)
         (raw / day / "a.txt").write_bytes(ARTICLE)
-    real_scandir = os.scandir
-    calls = []
-
-    def scandir_then_vanish(path):
-        calls.append(path)
-        if len(calls) == 2:  # the root is listed; now its share goes away
-            raw.rename(tmp_path / "gone")
-        return real_scandir(path)
-
-    monkeypatch.setattr(rawzone.os, "scandir", scandir_then_vanish)
+    after_the_root_is_listed(monkeypatch, lambda: raw.rename(tmp_path / "gone"))  # its share goes away
 
     with pytest.raises(RawZoneError, match="vanished or was replaced"):
         scan_raw_zone(raw)
@@ -213,18 +205,13 @@ def test_a_raw_root_that_vanishes_while_listed_is_an_error(tmp_path, monkeypatch
 def test_a_raw_root_replaced_while_listed_is_an_error(tmp_path, monkeypatch):
     raw = tmp_path / "raw"
     (raw / "2020-07-05").mkdir(parents=True)
-    real_scandir = os.scandir
-    calls = []
 
-    def scandir_then_swap(path):
-        calls.append(path)
-        if len(calls) == 2:  # an empty folder mounted over the root, or a new folder under the old name
-            raw.rename(tmp_path / "old")
-            raw.mkdir()
-            (raw / "2020-07-05").mkdir()
-        return real_scandir(path)
+    def swap() -> None:  # an empty folder mounted over the root, or a new folder under the old name
+        raw.rename(tmp_path / "old")
+        raw.mkdir()
+        (raw / "2020-07-05").mkdir()
 
-    monkeypatch.setattr(rawzone.os, "scandir", scandir_then_swap)
+    after_the_root_is_listed(monkeypatch, swap)
 
     with pytest.raises(RawZoneError, match="vanished or was replaced"):
         scan_raw_zone(raw)

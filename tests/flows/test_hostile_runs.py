@@ -7,13 +7,11 @@ import socket
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-import pytest
 
-from flows import rawzone
 from flows.ingest import backfill_flow
 from flows.settings import resolve_settings
 from tests.conftest import write_article
-from tests.flows.conftest import duck, run_backfill, run_ingest
+from tests.flows.conftest import after_the_root_is_listed, duck, run_backfill, run_ingest
 
 
 def _backfill_state(raw: Path, warehouse: Path, day: str, **options):
@@ -29,16 +27,7 @@ def test_a_backfill_whose_raw_root_vanishes_while_listing_publishes_nothing(raw,
     write_article(raw / "2020-07-06", "001_00000000000000a1.txt", title="Second day")
     run_ingest(raw, warehouse)
     before = _titles(warehouse)
-    real_scandir = os.scandir
-    calls = []
-
-    def scandir_then_unmount(path):
-        calls.append(path)
-        if len(calls) == 2:
-            raw.rename(raw.parent / "unmounted")
-        return real_scandir(path)
-
-    monkeypatch.setattr(rawzone.os, "scandir", scandir_then_unmount)
+    after_the_root_is_listed(monkeypatch, lambda: raw.rename(raw.parent / "unmounted"))
     state = _backfill_state(raw, warehouse, "2020-07-05")
     monkeypatch.undo()
 
