@@ -136,7 +136,7 @@ def _publishers(health: FeedHealth) -> str:
 
 
 def _rejects(health: FeedHealth) -> str:
-    rules, days = health.rules, health.days
+    rules = health.rules
     reasons = health.reasons
     marked = list(health.reject_spikes["ingest_date"])
     chart = (charts.stacked_bars(charts.top_series(reasons), ylabel="rejected files", marked=marked,
