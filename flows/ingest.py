@@ -83,8 +83,11 @@ def process_batch(job: BatchJob) -> dict:
 def publish_task(settings: Settings, staging: str, rebuild_days: list[date]) -> dict:
     """Swap every affected day of every table into the warehouse, the manifest last."""
     replaced = pq.read_table(Path(staging) / "replaced.parquet")
-    result = publish_run(Warehouse(settings.warehouse), Path(staging), replaced, rebuild_days=frozenset(rebuild_days))
-    return {"days": result.days, "days_published": result.days_published, "duplicates": result.duplicates}
+    result = publish_run(Warehouse(settings.warehouse), Path(staging), replaced, rebuild_days=frozenset(rebuild_days),
+                         window_days=settings.near_duplicate_window_days, run_id=Path(staging).name)
+    return {"days": result.days, "days_published": result.days_published, "duplicates": result.duplicates,
+            "near_duplicates": result.near_duplicates, "near_duplicate_links": result.near_duplicate_links,
+            "biggest_clusters": result.biggest_clusters}
 
 
 @task(name="record-run", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -120,6 +123,7 @@ def _locked_run(run_id: str, flow_name: str, settings: Settings, *, start: date 
     parameters = settings.as_parameters() | ({"start": str(start), "end": str(end)} if start else {})
     run = {"run_id": run_id, "flow": flow_name, "started_at": started, "run_date": started.date(),
            "files_seen": 0, "files_processed": 0, "articles": 0, "rejects": 0, "duplicates": 0,
+           "near_duplicates": 0, "near_duplicate_links": 0, "biggest_clusters": [],
            "days_published": 0, "parameters": json.dumps(parameters, sort_keys=True), "error": None,
            "pipeline_version": pipeline_version()}
     install_pause_hooks()
@@ -143,6 +147,8 @@ def _locked_run(run_id: str, flow_name: str, settings: Settings, *, start: date 
         rebuild = _days(start, end) if start else []
         published = publish_task(settings, str(staging), rebuild)
         run["duplicates"] = published["duplicates"]
+        for key in ("near_duplicates", "near_duplicate_links", "biggest_clusters"):
+            run[key] = published[key]
         run["days_published"] = published["days_published"]
         run["days"] = published["days"]
         run["status"] = "success"
