@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 
 from flows.warehouse import Warehouse
 from schemas import ARTICLES, NEAR_DUPLICATES, SIGNATURES
-from transforms.neardup import METHOD, Method, candidate_pairs, decode_minhash, link_pairs, near_duplicate_of
+from transforms.neardup import METHOD, Method, Side, decode_minhash, key_matrix, linked_pairs, near_duplicate_of
 
 log = logging.getLogger("newsetl.publish")
 
@@ -167,47 +167,34 @@ def _new_links(warehouse: Warehouse, staged: pa.Table, outgoing_ids: pa.Array, *
     article_id, other_id (later, earlier by ingest_date then source_path), jaccard, containment, ingest_date."""
     staged_days = set(pc.unique(staged.column("ingest_date")).to_pylist()) if staged.num_rows else set()
     days = _window_days(staged_days, window_days, warehouse.days(SIGNATURES))
-    window = pa.schema([SIGNATURES.arrow_schema().field(c) for c in ["article_id", "source_path", "ingest_date",
-                                                                     "band_keys"]]).empty_table()
+    columns = ["article_id", "source_path", "ingest_date", "shingle_count", "minhash", "band_keys"]
+    window = pa.schema([SIGNATURES.arrow_schema().field(c) for c in columns]).empty_table()
     if days:
-        window = warehouse.read_table(SIGNATURES, columns=window.column_names,
+        # Only linkable rows of the current version in the window's days: memory follows the window.
+        window = warehouse.read_table(SIGNATURES, columns=columns,
                                       filter=pc.field("ingest_date").isin(pa.array(days, pa.date32()))
                                       & (pc.field("method_version") == method.version))
         if len(outgoing_ids) and window.num_rows:
             window = window.filter(pc.invert(pc.is_in(window.column("article_id"), value_set=outgoing_ids)))
-
-    staged_matrix = decode_minhash(staged.column("minhash").to_pylist(), method=method)
-    staged_count = staged.column("shingle_count").to_numpy()
-    staged_day = _day_numbers(staged.column("ingest_date"))
+    probe = _side(staged, method)
     parts = []
-
-    # staged x staged: each unordered pair once
-    left, right = candidate_pairs(staged.column("band_keys"), staged.column("band_keys"))
-    keep = (left < right) & (np.abs(staged_day[left] - staged_day[right]) <= window_days)
-    left, right = left[keep], right[keep]
-    ok, jaccard, containment = link_pairs(staged_matrix[left], staged_matrix[right], staged_count[left],
-                                          staged_count[right], method=method)
-    parts.append(_oriented(staged, left[ok], staged, right[ok], jaccard[ok], containment[ok]))
-
-    # staged x persisted neighbours
+    left, right, jaccard, containment = linked_pairs(probe, probe, window_days=window_days, same=True, method=method)
+    parts.append(_oriented(staged, left, staged, right, jaccard, containment))
     if window.num_rows:
-        left, right = candidate_pairs(staged.column("band_keys"), window.column("band_keys"))
-        window_day = _day_numbers(window.column("ingest_date"))
-        keep = np.abs(staged_day[left] - window_day[right]) <= window_days
-        left, right = left[keep], right[keep]
-        if len(right):
-            wanted = pc.unique(pc.take(window.column("article_id"), pa.array(right)))
-            scored = warehouse.read_table(SIGNATURES, columns=["article_id", "shingle_count", "minhash"],
-                                          filter=pc.field("ingest_date").isin(pa.array(days, pa.date32()))
-                                          & pc.field("article_id").isin(wanted))
-            at = pc.index_in(pc.take(window.column("article_id"), pa.array(right)),
-                             value_set=scored.column("article_id")).to_numpy()
-            other_matrix = decode_minhash(scored.column("minhash").to_pylist(), method=method)[at]
-            other_count = scored.column("shingle_count").to_numpy()[at]
-            ok, jaccard, containment = link_pairs(staged_matrix[left], other_matrix, staged_count[left], other_count,
-                                                  method=method)
-            parts.append(_oriented(staged, left[ok], window, right[ok], jaccard[ok], containment[ok]))
+        left, right, jaccard, containment = linked_pairs(probe, _side(window, method), window_days=window_days,
+                                                         same=False, method=method)
+        parts.append(_oriented(staged, left, window, right, jaccard, containment))
     return pa.concat_tables(parts)
+
+
+def _side(signatures: pa.Table, method: Method) -> Side:
+    """The linkable rows of a signatures table (those with band keys), as arrays."""
+    rows, keys = key_matrix(signatures.column("band_keys"), method=method)
+    taken = signatures.take(pa.array(rows, pa.int64())) if len(rows) else signatures.slice(0, 0)
+    return Side(rows=rows, keys=keys,
+                signatures=decode_minhash(taken.column("minhash").to_pylist(), method=method),
+                counts=taken.column("shingle_count").to_numpy().astype(np.int64),
+                days=_day_numbers(taken.column("ingest_date")))
 
 
 def _day_numbers(days: pa.ChunkedArray) -> np.ndarray:
