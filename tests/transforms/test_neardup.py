@@ -37,6 +37,7 @@ def test_digits_are_kept_so_templated_stories_differ_in_their_numbers():
 def test_word_3_grams_one_per_position():
     assert len(shingle_hashes("a b c d e")) == 3
     assert len(shingle_hashes("a b")) == 0
+    assert len(shingle_hashes("a b c a b c")) == 3  # distinct: "a b c" twice counts once (containment needs set sizes)
 
 
 def test_texts_shingled_together_get_the_shingles_they_get_alone():
