@@ -52,15 +52,20 @@ class LinkPlan:
 
 
 def plan_links(warehouse: Warehouse, staging: Path, *, staged_articles: pa.Table, staged_signatures: pa.Table,
-               outgoing: ds.Expression | None, duplicate_of: pa.Table, hash_peers: pa.Array, window_days: int,
+               outgoing: ds.Expression | None, replaced_ids: pa.Array, duplicate_of: pa.Table, hash_peers: pa.Array,
+               window_days: int,
                run_id: str, processed_at: datetime, method: Method = METHOD) -> LinkPlan:
     """Find the run's new links, stage them as near_duplicates rows, and recompute the touched clusters.
 
     `staged_articles`: (article_id, source_path, ingest_date) of the run's articles; `duplicate_of`:
     the recomputed exact-duplicate flags (article_id -> duplicate_of); `hash_peers`: live articles
-    sharing a content hash with a staged or outgoing article (their exact-duplicate edges may move)."""
+    sharing a content hash with a staged or outgoing article (their exact-duplicate edges may move);
+    `replaced_ids`: article ids of every re-processed file."""
     out_rows = _outgoing_rows(warehouse, outgoing)
-    outgoing_ids = out_rows.column("article_id").combine_chunks() if out_rows.num_rows else pa.array([], pa.string())
+    # Every article this run replaces, published or not: a run killed mid-publish may have left a
+    # re-processed file's signature or links in while its article row never went in.
+    outgoing_ids = pc.unique(pa.concat_arrays([out_rows.column("article_id").combine_chunks().cast(pa.string()),
+                                               replaced_ids.cast(pa.string())]))
     staged_ids = staged_articles.column("article_id").combine_chunks()
     vanishing = pc.invert(pc.is_in(outgoing_ids, value_set=staged_ids)) if len(outgoing_ids) else pa.array([], pa.bool_())
     vanishing_ids = outgoing_ids.filter(vanishing) if len(outgoing_ids) else outgoing_ids
@@ -76,8 +81,7 @@ def plan_links(warehouse: Warehouse, staging: Path, *, staged_articles: pa.Table
                     outgoing_ids=outgoing_ids,
                     link_days=set(pc.unique(link_rows.column("ingest_date")).to_pylist()) | stale_days,
                     vanishing_link_days=_link_days_naming(warehouse, vanishing_ids),
-                    vanishing_article_days=set(pc.unique(out_rows.filter(vanishing).column("ingest_date")).to_pylist())
-                    if len(vanishing_ids) else set(),
+                    vanishing_article_days=_days_of(out_rows, vanishing_ids),
                     new_links=link_rows.num_rows)
 
     # The clusters this run touches: those of the live ends of new links, of outgoing articles, and of
@@ -137,6 +141,13 @@ def _outgoing_rows(warehouse: Warehouse, outgoing: ds.Expression | None) -> pa.T
     if outgoing is None:
         return pa.schema([ARTICLES.arrow_schema().field(c) for c in columns]).empty_table()
     return warehouse.read_table(ARTICLES, columns=columns, filter=outgoing)
+
+
+def _days_of(rows: pa.Table, article_ids: pa.Array) -> set[date]:
+    if not rows.num_rows or not len(article_ids):
+        return set()
+    hit = pc.is_in(rows.column("article_id"), value_set=article_ids)
+    return set(pc.unique(rows.column("ingest_date").filter(hit)).to_pylist())
 
 
 def _roots(rows: pa.Table) -> pa.Array:

@@ -76,7 +76,8 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
                        staged_articles=_read_staged_table(staging, ARTICLES, ["article_id", "source_path", "ingest_date",
                                                                               "title"]),
                        staged_signatures=_read_staged_table(staging, SIGNATURES, SIGNATURES.column_names),
-                       outgoing=_is_outgoing(paths, rebuild_days), duplicate_of=duplicate_of, hash_peers=hash_peers,
+                       outgoing=_is_outgoing(paths, rebuild_days), replaced_ids=removed.ids, duplicate_of=duplicate_of,
+                       hash_peers=hash_peers,
                        window_days=window_days, run_id=run_id or staging.name, processed_at=datetime.now(timezone.utc))
     removed_days["near_duplicates"] = links.link_days
 
