@@ -110,7 +110,7 @@ def plan_links(warehouse: Warehouse, staging: Path, *, staged_articles: pa.Table
     plan.ripple_days = set(pc.unique(members.column("ingest_date").filter(moved)).to_pylist()) if members.num_rows else set()
     staged_values = values.iloc[members.num_rows:]
     plan.staged_near_duplicates = int(staged_values.notna().sum())
-    plan.biggest = _biggest(warehouse, frame, values, staged_ids)
+    plan.biggest = _biggest(warehouse, frame, values, staged_articles)
     return plan
 
 
@@ -273,19 +273,48 @@ def _edges(warehouse: Warehouse, members: pa.Table, staged_ids: pa.Array, outgoi
     return pd.concat(parts, ignore_index=True)
 
 
-def _biggest(warehouse: Warehouse, frame: pd.DataFrame, values: pd.Series, staged_ids: pa.Array) -> list[dict]:
+def _biggest(warehouse: Warehouse, frame: pd.DataFrame, values: pd.Series, staged: pa.Table) -> list[dict]:
     """The largest clusters holding an article of this run: root, members, root title."""
     if frame.empty:
         return []
     root = values.fillna(frame["article_id"])
-    staged = frame["article_id"].isin(staged_ids.to_pylist())
-    touched = set(root[staged])
+    touched = set(root[frame["article_id"].isin(staged.column("article_id").to_pylist())])
     sizes = root[root.isin(touched)].value_counts()
     sizes = sizes[sizes > 1].head(BIGGEST_CLUSTERS)
     if sizes.empty:
         return []
+    wanted = pa.array(sizes.index.tolist(), pa.string())
     titles = {}
-    for day_rows in [warehouse.read_table(ARTICLES, columns=["article_id", "title"],
-                                          filter=pc.field("article_id").isin(pa.array(sizes.index.tolist(), pa.string())))]:
-        titles.update(zip(day_rows.column("article_id").to_pylist(), day_rows.column("title").to_pylist()))
+    if "title" in staged.column_names:  # roots of this run are not published yet
+        hit = staged.filter(pc.is_in(staged.column("article_id"), value_set=wanted))
+        titles.update(zip(hit.column("article_id").to_pylist(), hit.column("title").to_pylist()))
+    live = warehouse.read_table(ARTICLES, columns=["article_id", "title"], filter=pc.field("article_id").isin(wanted))
+    for article_id, title in zip(live.column("article_id").to_pylist(), live.column("title").to_pylist()):
+        titles.setdefault(article_id, title)
     return [{"root": r, "articles": int(n), "title": titles.get(r)} for r, n in sizes.items()]
+
+
+def near_duplicate_status(warehouse: Warehouse, method: Method = METHOD) -> list[str]:
+    """Lines for `newsetl status`: articles in clusters, the biggest clusters, and any method version mismatch."""
+    articles = warehouse.read_table(ARTICLES, columns=["article_id", "near_duplicate_of"])
+    pointers = articles.column("near_duplicate_of").drop_null()
+    if len(pointers):
+        sizes = pa.table({"root": pointers}).group_by("root").aggregate([([], "count_all")])
+        sizes = sizes.sort_by([("count_all", "descending"), ("root", "ascending")])
+        top = ", ".join(f"{r} ({n + 1})" for r, n in zip(sizes.column("root").to_pylist()[:3],
+                                                         sizes.column("count_all").to_pylist()[:3]))
+        lines = [f"near-duplicates: {len(pointers)} articles in {sizes.num_rows} clusters "
+                 f"(biggest, root and size: {top})"]
+    else:
+        lines = ["near-duplicates: none"]
+    versions = warehouse.read_table(SIGNATURES, columns=["method_version", "ingest_date"])
+    other = versions.filter(pc.not_equal(versions.column("method_version"), method.version))
+    if other.num_rows:
+        days = sorted(pc.unique(other.column("ingest_date")).to_pylist())
+        found = ", ".join(sorted(pc.unique(other.column("method_version")).to_pylist()))
+        lines.append(f"near-duplicate method version mismatch: {other.num_rows} signatures on {len(days)} day(s) "
+                     f"({days[0]} .. {days[-1]}) were made by {found}, not {method.version}; they are never "
+                     f"compared with current ones: backfill those days to recompute them")
+    else:
+        lines.append(f"near-duplicate method: {method.version}")
+    return lines
