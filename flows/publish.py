@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -72,6 +73,7 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
     removed_days["paragraphs"] = removed_days["signatures"] = removed_days["articles"]
 
     duplicate_of, ripple_days, duplicates, hash_peers = _recompute_duplicates(warehouse, staging, paths, rebuild_days)
+    clock = time.monotonic()
     links = plan_links(warehouse, staging,
                        staged_articles=_read_staged_table(staging, ARTICLES, ["article_id", "source_path", "ingest_date",
                                                                               "title"]),
@@ -80,6 +82,8 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
                        hash_peers=hash_peers,
                        window_days=window_days, run_id=run_id or staging.name, processed_at=datetime.now(timezone.utc))
     removed_days["near_duplicates"] = links.link_days
+    log.info("near-duplicates: %d links added, %d articles in recomputed clusters, %d earlier day(s) to rewrite, in %.1f s",
+             links.new_links, len(links.near_duplicate_of), len(links.ripple_days), time.monotonic() - clock)
 
     def publish_table(table: Table, *, only: set[date] | None = None, staged: bool = True) -> list[str]:
         """Every affected day of one table (or the days `only`), one swap each; the days written or removed."""
