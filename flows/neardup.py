@@ -201,9 +201,12 @@ def _new_links(warehouse: Warehouse, staged: pa.Table, outgoing_ids: pa.Array, *
 def _side(signatures: pa.Table, method: Method) -> Side:
     """The linkable rows of a signatures table (those with band keys), as arrays."""
     rows, keys = key_matrix(signatures.column("band_keys"), method=method)
-    taken = signatures.take(pa.array(rows, pa.int64())) if len(rows) else signatures.slice(0, 0)
+    if len(rows) == signatures.num_rows:
+        taken = signatures
+    else:
+        taken = signatures.take(pa.array(rows, pa.int64())) if len(rows) else signatures.slice(0, 0)
     return Side(rows=rows, keys=keys,
-                signatures=decode_minhash(taken.column("minhash").to_pylist(), method=method),
+                signatures=decode_minhash(taken.column("minhash"), method=method),
                 counts=taken.column("shingle_count").to_numpy().astype(np.int64),
                 days=_day_numbers(taken.column("ingest_date")))
 

@@ -263,11 +263,20 @@ def signature_frame(articles: pd.DataFrame, *, method: Method = METHOD) -> pd.Da
     })
 
 
-def decode_minhash(values: list[bytes], *, method: Method = METHOD) -> np.ndarray:
-    """The signatures stored as bytes, back as an (n, permutations) uint32 matrix."""
-    if not values:
+def decode_minhash(values: pa.ChunkedArray | pa.Array | list[bytes], *, method: Method = METHOD) -> np.ndarray:
+    """The signatures stored as bytes, back as an (n, permutations) uint32 matrix; from an Arrow
+    binary column the matrix is a view of its data buffer (no Python bytes objects, no copy)."""
+    width = 4 * method.permutations
+    if isinstance(values, list):
+        values = pa.array(values, pa.binary())
+    array = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    if len(array) == 0:
         return np.empty((0, method.permutations), dtype=np.uint32)
-    return np.frombuffer(b"".join(values), dtype="<u4").reshape(len(values), method.permutations)
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset:array.offset + len(array) + 1]
+    if array.null_count or not (np.diff(offsets) == width).all():
+        raise ValueError(f"signatures of {width} bytes expected (method {method.version})")
+    data = np.frombuffer(array.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
+    return data.view("<u4").reshape(len(array), method.permutations)
 
 
 def score_pairs(left: np.ndarray, right: np.ndarray, left_count: np.ndarray, right_count: np.ndarray

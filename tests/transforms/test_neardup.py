@@ -10,9 +10,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
-from transforms.neardup import (METHOD, Side, band_keys, component_roots, is_unspaced, linked_pairs, minhash,
+from transforms.neardup import (METHOD, Side, band_keys, component_roots, decode_minhash, is_unspaced, linked_pairs,
+                                minhash,
                                 near_duplicate_of, score_pairs, shingle_hashes, shingle_sets, signature_frame)
 
 REPO = Path(__file__).resolve().parents[2]
@@ -113,6 +115,9 @@ def test_signature_frame_gives_short_bodies_no_band_keys():
     assert [len(k) for k in signatures["band_keys"]] == [METHOD.bands, 0]
     assert len(signatures["minhash"][0]) == 4 * METHOD.permutations
     assert (signatures["method_version"] == METHOD.version).all()
+    stored = pa.chunked_array([pa.array(signatures["minhash"].tolist()[:1], pa.binary()),
+                               pa.array(signatures["minhash"].tolist()[1:], pa.binary())])
+    assert np.array_equal(decode_minhash(stored), minhash(shingle_sets(frame["body"].tolist())))
 
 
 def test_linked_pairs_respects_the_window_and_lists_each_pair_once():
