@@ -371,20 +371,10 @@ def linked_pairs(probe: "Side", index: "Side", *, window_days: int, same: bool, 
     if not len(probe.keys) or not len(index.keys):
         return tuple(np.empty(0, dtype=t) for t in (np.int64, np.int64, np.float64, np.float64))
     for band in range(method.bands):
-        column = index.keys[:, band]
-        order = np.argsort(column, kind="stable")
-        ordered = column[order]
-        wanted = probe.keys[:, band]
-        low = np.searchsorted(ordered, wanted, side="left")
-        hits = np.searchsorted(ordered, wanted, side="right") - low
-        total = int(hits.sum())
-        if not total:
+        p, i = (_same_band_pairs if same else _band_pairs)(probe.keys[:, band], index.keys[:, band])
+        if not len(p):
             continue
-        p = np.repeat(np.arange(len(wanted)), hits)
-        i = order[np.repeat(low, hits) + (np.arange(total) - np.repeat(np.cumsum(hits) - hits, hits))]
         keep = np.abs(probe.days[p] - index.days[i]) <= window_days
-        if same:
-            keep &= p < i
         p, i = p[keep], i[keep]
         for start in range(0, len(p), chunk):
             pp, ii = p[start:start + chunk], i[start:start + chunk]
@@ -402,6 +392,38 @@ def linked_pairs(probe: "Side", index: "Side", *, window_days: int, same: bool, 
     # every candidate: most candidates collide once, and are rejected); keep it once.
     _, first = np.unique(p * np.int64(len(index.keys)) + i, return_index=True)
     return probe.rows[p[first]], index.rows[i[first]], jaccard[first], containment[first]
+
+
+def _band_pairs(wanted: np.ndarray, column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(probe row, index row) for every probe key equal to an index key of this band."""
+    order = np.argsort(column, kind="stable")
+    ordered = column[order]
+    low = np.searchsorted(ordered, wanted, side="left")
+    hits = np.searchsorted(ordered, wanted, side="right") - low
+    total = int(hits.sum())
+    if not total:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    p = np.repeat(np.arange(len(wanted)), hits)
+    i = order[np.repeat(low, hits) + (np.arange(total) - np.repeat(np.cumsum(hits) - hits, hits))]
+    return p, i
+
+
+def _same_band_pairs(column: np.ndarray, _: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each unordered pair of rows with equal keys of this band once, as (lower row, higher row)."""
+    order = np.argsort(column, kind="stable")
+    ordered = column[order]
+    # each sorted position pairs with the later positions of its run of equal keys
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    ends = np.append(starts[1:], len(ordered))
+    run_end = np.repeat(ends, ends - starts)
+    later = run_end - np.arange(len(ordered)) - 1
+    total = int(later.sum())
+    if not total:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    first = np.repeat(np.arange(len(ordered)), later)
+    second = first + 1 + (np.arange(total) - np.repeat(np.cumsum(later) - later, later))
+    a, b = order[first], order[second]
+    return np.minimum(a, b), np.maximum(a, b)
 
 
 def _plausible(left: np.ndarray, right: np.ndarray, left_count: np.ndarray, right_count: np.ndarray, *,
