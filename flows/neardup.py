@@ -14,7 +14,6 @@ and its window, not the warehouse.
 """
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -29,8 +28,6 @@ import pyarrow.parquet as pq
 from flows.warehouse import Warehouse
 from schemas import ARTICLES, NEAR_DUPLICATES, SIGNATURES
 from transforms.neardup import METHOD, Method, Side, decode_minhash, key_matrix, linked_pairs, near_duplicate_of
-
-log = logging.getLogger("newsetl.publish")
 
 SIGNATURE_COLUMNS = ["article_id", "source_path", "ingest_date", "shingle_count", "minhash", "band_keys",
                      "method_version"]
