@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -361,36 +362,39 @@ def key_matrix(band_key_lists: pa.ChunkedArray | pa.Array, *, method: Method = M
 
 
 def linked_pairs(probe: "Side", index: "Side", *, window_days: int, same: bool, method: Method = METHOD,
-                 chunk: int = 100_000) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+                 chunk: int = 100_000, threads: int = 2) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Accepted pairs (probe row, index row, Jaccard, containment) among pairs sharing a band key and
     at most `window_days` apart; `same`: probe and index are one side, each unordered pair once.
 
-    Band by band (sort + searchsorted), scored a chunk at a time: memory follows one band's
-    collisions and the accepted pairs, never all candidate pairs of the window."""
-    found = [], [], [], []
+    Band by band (sort + search), scored a chunk at a time: memory follows the bands in flight and
+    the accepted pairs, never all candidate pairs of the window. Bands run on `threads` threads
+    (numpy's sorts, gathers and compares release the GIL); results are joined in band order."""
+    empty = tuple(np.empty(0, dtype=t) for t in (np.int64, np.int64, np.float64, np.float64))
     if not len(probe.keys) or not len(index.keys):
-        return tuple(np.empty(0, dtype=t) for t in (np.int64, np.int64, np.float64, np.float64))
+        return empty
     # the minima the prefilter reads, contiguous: gathering 64-byte rows beats slicing 448-byte ones
     probe_head = np.ascontiguousarray(probe.signatures[:, :method.prefilter])
     index_head = probe_head if same else np.ascontiguousarray(index.signatures[:, :method.prefilter])
-    for band in range(method.bands):
+
+    def band_links(band: int) -> list[tuple[np.ndarray, ...]]:
         p, i = (_same_band_pairs if same else _band_pairs)(probe.keys[:, band], index.keys[:, band])
-        if not len(p):
-            continue
         keep = np.abs(probe.days[p] - index.days[i]) <= window_days
         p, i = p[keep], i[keep]
+        found = []
         for start in range(0, len(p), chunk):
             pp, ii = p[start:start + chunk], i[start:start + chunk]
-            plausible = _plausible(probe_head[pp], index_head[ii],
-                                   probe.counts[pp], index.counts[ii], method=method)
+            plausible = _plausible(probe_head[pp], index_head[ii], probe.counts[pp], index.counts[ii], method=method)
             pp, ii = pp[plausible], ii[plausible]
             ok, jaccard, containment = link_pairs(probe.signatures[pp], index.signatures[ii], probe.counts[pp],
                                                   index.counts[ii], method=method)
-            for out, values in zip(found, (pp[ok], ii[ok], jaccard[ok], containment[ok])):
-                out.append(values)
-    if not found[0]:
-        return tuple(np.empty(0, dtype=t) for t in (np.int64, np.int64, np.float64, np.float64))
-    p, i, jaccard, containment = (np.concatenate(parts) for parts in found)
+            found.append((pp[ok], ii[ok], jaccard[ok], containment[ok]))
+        return found
+
+    with ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="near-duplicates") as pool:
+        found = [part for parts in pool.map(band_links, range(method.bands)) for part in parts]
+    if not found:
+        return empty
+    p, i, jaccard, containment = (np.concatenate(column) for column in zip(*found))
     # A pair colliding in several bands was scored in each (cheaper than checking earlier bands for
     # every candidate: most candidates collide once, and are rejected); keep it once.
     _, first = np.unique(p * np.int64(len(index.keys)) + i, return_index=True)
