@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import write_article
 from tests.flows.conftest import duck, run_backfill, run_ingest
 from transforms.identity import article_id_for
+from transforms.neardup import METHOD
 
 WORDS = ("government minister council budget protest harbour railway festival museum drought vaccine "
          "parliament election opposition coalition inflation exports refinery pipeline reservoir wildfire "
@@ -194,3 +195,27 @@ def test_short_bodies_get_no_band_keys_and_do_not_link(raw, warehouse):
                       "where source_path like '%/40%'")
     assert len(signatures) == 2
     assert (signatures["keys"] == 0).all() and (signatures["shingle_count"] < 30).all()
+
+
+def test_signatures_of_another_method_version_are_never_compared_until_a_backfill_recomputes_them(raw, warehouse):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    a = story(7)
+    write_article(raw / "2020-07-06", "500_00000000000000f1.txt", paragraphs=a)
+    run_ingest(raw, warehouse)
+    part = next((warehouse / "signatures" / "ingest_date=2020-07-06").glob("*.parquet"))
+    old = pq.read_table(part)
+    pq.write_table(old.set_column(old.schema.get_field_index("method_version"), "method_version",
+                                  pa.array(["minhash0-old"] * old.num_rows, pa.string())), part)
+
+    write_article(raw / "2020-07-07", "501_00000000000000f2.txt", paragraphs=edited(a))
+    run_ingest(raw, warehouse)
+    assert _links(warehouse).empty  # the copy's signature is never compared with an old-version one
+
+    run_backfill(raw, warehouse, "2020-07-06", "2020-07-06")
+    versions = duck(warehouse, "signatures", "select distinct method_version from t")["method_version"].tolist()
+    assert versions == [METHOD.version]
+    articles = _clusters(warehouse).set_index("source_path")
+    assert articles.loc["2020-07-07/501_00000000000000f2.txt", "near_duplicate_of"] == \
+        article_id_for("2020-07-06/500_00000000000000f1.txt")
