@@ -227,10 +227,11 @@ def backfill_flow(settings: Settings, start: date, end: date):
 @flow(name="ingest")
 def scheduled_ingest(raw: str = "raw", warehouse: str = "warehouse", batch_size: int = 2000,
                      max_file_bytes: int = 10_000_000, workers: int = 0, lock_timeout: float = 60.0,
-                     dask_address: str | None = None):
+                     dask_address: str | None = None, near_duplicate_window_days: int = 7):
     """Deployment entry point (JSON parameters, see prefect.yaml and `newsetl serve`): the `ingest` flow."""
     options = {"batch_size": batch_size, "max_file_bytes": max_file_bytes, "workers": workers,
-               "lock_timeout": lock_timeout, "dask_address": dask_address}
+               "lock_timeout": lock_timeout, "dask_address": dask_address,
+               "near_duplicate_window_days": near_duplicate_window_days}
     return _deployed(lambda settings: with_runner(ingest_flow, settings)(settings, return_state=True),
                      raw, warehouse, options)
 
@@ -238,10 +239,11 @@ def scheduled_ingest(raw: str = "raw", warehouse: str = "warehouse", batch_size:
 @flow(name="backfill")
 def backfill_days(start: str, end: str, raw: str = "raw", warehouse: str = "warehouse", batch_size: int = 2000,
                   max_file_bytes: int = 10_000_000, workers: int = 0, lock_timeout: float = 60.0,
-                  dask_address: str | None = None):
+                  dask_address: str | None = None, near_duplicate_window_days: int = 7):
     """Deployment entry point (JSON parameters): the `backfill` flow for the days start..end (YYYY-MM-DD)."""
     options = {"batch_size": batch_size, "max_file_bytes": max_file_bytes, "workers": workers,
-               "lock_timeout": lock_timeout, "dask_address": dask_address}
+               "lock_timeout": lock_timeout, "dask_address": dask_address,
+               "near_duplicate_window_days": near_duplicate_window_days}
 
     def body(settings: Settings):
         first, last = parse_day(start, option="start"), parse_day(end, option="end")
