@@ -53,7 +53,7 @@ class PublishResult:
 
 def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
                 rebuild_days: frozenset[date] = frozenset(), window_days: int = 7, run_id: str | None = None,
-                threads: int = 4) -> PublishResult:  # one per data table: articles, paragraphs, rejects, signatures
+                threads: int = 3) -> PublishResult:  # one per data table: articles, paragraphs, rejects
     """Swap in every day this run touched; `rebuild_days` are replaced by staged rows alone.
 
     `plan` holds each planned file's source_path, previous_ingest_date and previous_status;
@@ -82,6 +82,7 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
                        hash_peers=hash_peers,
                        window_days=window_days, run_id=run_id or staging.name, processed_at=datetime.now(timezone.utc))
     removed_days["near_duplicates"] = links.link_days
+    pa.default_memory_pool().release_unused()  # the run's signatures and candidate pairs are gone: give the pages back
     log.info("near-duplicates: %d links added, %d articles in recomputed clusters, %d earlier day(s) to rewrite, in %.1f s",
              links.new_links, len(links.near_duplicate_of), len(links.ripple_days), time.monotonic() - clock)
 
@@ -110,13 +111,15 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
     # whose articles are not in yet), so a crash in between never leaves a link to a missing row.
     if links.vanishing_link_days:
         publish_table(NEAR_DUPLICATES, only=links.vanishing_link_days, staged=False)
-    # The data tables side by side (Parquet reading, zstd and fsync release the GIL); the links
-    # after the articles they name; the manifest strictly last, so a crash leaves files to process
-    # again, never rows the manifest lacks.
+    # The data tables side by side (Parquet reading, zstd and fsync release the GIL); signatures
+    # after them (not beside: a fourth day in flight would add its row groups to the peak memory);
+    # the links after the articles they name; the manifest strictly last, so a crash leaves files
+    # to process again, never rows the manifest lacks.
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="publish") as pool:
-        data_tables = (ARTICLES, PARAGRAPHS, REJECTS, SIGNATURES)
+        data_tables = (ARTICLES, PARAGRAPHS, REJECTS)
         for table, written in zip(data_tables, pool.map(publish_table, data_tables)):
             result.days[table.name] = written
+    result.days[SIGNATURES.name] = publish_table(SIGNATURES)
     result.days[NEAR_DUPLICATES.name] = publish_table(NEAR_DUPLICATES)
     result.days[FILES.name] = publish_table(FILES)
     return result
