@@ -67,8 +67,13 @@ def plan_links(warehouse: Warehouse, staging: Path, *, staged_articles: pa.Table
     vanishing = pc.invert(pc.is_in(outgoing_ids, value_set=staged_ids)) if len(outgoing_ids) else pa.array([], pa.bool_())
     vanishing_ids = outgoing_ids.filter(vanishing) if len(outgoing_ids) else outgoing_ids
 
-    staged = staged_signatures.filter(pc.equal(staged_signatures.column("method_version"), method.version))
-    links = _new_links(warehouse, staged, outgoing_ids, window_days=window_days, method=method)
+    current = pc.equal(staged_signatures.column("method_version"), method.version)
+    # (always all of them unless a Dask worker runs other code; filtering would copy the table)
+    # Handed over in a list that _new_links empties: no frame here keeps the signatures alive
+    # while their combined copies are scored (~70 MB at 100,000 articles).
+    handoff = [staged_signatures if pc.all(current).as_py() is not False else staged_signatures.filter(current)]
+    del staged_signatures
+    links = _new_links(warehouse, handoff, outgoing_ids, window_days=window_days, method=method)
     link_rows = _link_rows(links, run_id=run_id, processed_at=processed_at, method=method)
     _stage_links(staging, link_rows)
 
@@ -169,10 +174,12 @@ def _window_days(days: set[date], window_days: int, live_days: list[date]) -> li
     return sorted(near & set(live_days))
 
 
-def _new_links(warehouse: Warehouse, staged: pa.Table, outgoing_ids: pa.Array, *, window_days: int,
+def _new_links(warehouse: Warehouse, handoff: list[pa.Table], outgoing_ids: pa.Array, *, window_days: int,
                method: Method) -> pa.Table:
     """Accepted pairs between a staged article and a staged or persisted one at most window_days apart:
-    article_id, other_id (later, earlier by ingest_date then source_path), jaccard, containment, ingest_date."""
+    article_id, other_id (later, earlier by ingest_date then source_path), jaccard, containment, ingest_date.
+    `handoff` holds the staged signatures; it is emptied so that they go once their arrays are built."""
+    staged = handoff.pop()
     staged_days = set(pc.unique(staged.column("ingest_date")).to_pylist()) if staged.num_rows else set()
     days = _window_days(staged_days, window_days, warehouse.days(SIGNATURES))
     columns = ["article_id", "source_path", "ingest_date", "shingle_count", "minhash", "band_keys"]
@@ -185,6 +192,7 @@ def _new_links(warehouse: Warehouse, staged: pa.Table, outgoing_ids: pa.Array, *
         if len(outgoing_ids) and window.num_rows:
             window = window.filter(pc.invert(pc.is_in(window.column("article_id"), value_set=outgoing_ids)))
     probe = _side(staged, method)
+    staged = staged.select(["article_id", "source_path", "ingest_date"])  # the Side holds what scoring needs
     parts = []
     left, right, jaccard, containment = linked_pairs(probe, probe, window_days=window_days, same=True, method=method)
     parts.append(_oriented(staged, left, staged, right, jaccard, containment))

@@ -77,7 +77,9 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
     links = plan_links(warehouse, staging,
                        staged_articles=_read_staged_table(staging, ARTICLES, ["article_id", "source_path", "ingest_date",
                                                                               "title"]),
-                       staged_signatures=_read_staged_table(staging, SIGNATURES, SIGNATURES.column_names),
+                       staged_signatures=_read_staged_table(staging, SIGNATURES, [
+                           "article_id", "source_path", "ingest_date", "shingle_count", "minhash", "band_keys",
+                           "method_version"]),
                        outgoing=_is_outgoing(paths, rebuild_days), replaced_ids=removed.ids, duplicate_of=duplicate_of,
                        hash_peers=hash_peers,
                        window_days=window_days, run_id=run_id or staging.name, processed_at=datetime.now(timezone.utc))

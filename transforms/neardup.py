@@ -357,7 +357,8 @@ def key_matrix(band_key_lists: pa.ChunkedArray | pa.Array, *, method: Method = M
     rows = np.flatnonzero(lengths == method.bands)
     if not len(rows):
         return rows, np.empty((0, method.bands), dtype=np.int64)
-    values = pc.list_flatten(lists.take(pa.array(rows))).to_numpy()
+    every = len(rows) == len(lists)  # taking every row would copy them all
+    values = pc.list_flatten(lists if every else lists.take(pa.array(rows))).to_numpy()
     return rows, values.reshape(len(rows), method.bands)
 
 
@@ -397,7 +398,7 @@ def linked_pairs(probe: "Side", index: "Side", *, window_days: int, same: bool, 
     p, i, jaccard, containment = (np.concatenate(column) for column in zip(*found))
     # A pair colliding in several bands was scored in each (cheaper than checking earlier bands for
     # every candidate: most candidates collide once, and are rejected); keep it once.
-    _, first = np.unique(p * np.int64(len(index.keys)) + i, return_index=True)
+    _, first = np.unique(p.astype(np.int64) * np.int64(len(index.keys)) + i, return_index=True)
     return probe.rows[p[first]], index.rows[i[first]], jaccard[first], containment[first]
 
 
@@ -410,26 +411,28 @@ def _band_pairs(wanted: np.ndarray, column: np.ndarray) -> tuple[np.ndarray, np.
     total = int(hits.sum())
     if not total:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    p = np.repeat(np.arange(len(wanted)), hits)
-    i = order[np.repeat(low, hits) + (np.arange(total) - np.repeat(np.cumsum(hits) - hits, hits))]
+    p = np.repeat(np.arange(len(wanted), dtype=np.int32), hits)
+    i = order[np.repeat(low, hits) + (np.arange(total) - np.repeat(np.cumsum(hits) - hits, hits))].astype(np.int32)
     return p, i
 
 
 def _same_band_pairs(column: np.ndarray, _: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each unordered pair of rows with equal keys of this band once, as (lower row, higher row)."""
-    order = np.argsort(column, kind="stable")
+    order = np.argsort(column, kind="stable").astype(np.int32)  # int32 rows: a band's pairs take half the memory
     ordered = column[order]
     # each sorted position pairs with the later positions of its run of equal keys
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    ends = np.append(starts[1:], len(ordered))
-    run_end = np.repeat(ends, ends - starts)
-    later = run_end - np.arange(len(ordered)) - 1
-    total = int(later.sum())
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1]))).astype(np.int32)
+    ends = np.append(starts[1:], np.int32(len(ordered)))
+    later = np.repeat(ends, ends - starts) - np.arange(len(ordered), dtype=np.int32) - 1
+    total = int(later.sum(dtype=np.int64))
     if not total:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    first = np.repeat(np.arange(len(ordered)), later)
-    second = first + 1 + (np.arange(total) - np.repeat(np.cumsum(later) - later, later))
+        return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.int32)
+    first = np.repeat(np.arange(len(ordered), dtype=np.int32), later)
+    second = np.arange(total, dtype=np.int64)
+    second -= np.repeat(np.cumsum(later, dtype=np.int64) - later, later)
+    second += first + 1
     a, b = order[first], order[second]
+    del first, second
     return np.minimum(a, b), np.maximum(a, b)
 
 
