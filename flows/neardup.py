@@ -37,7 +37,7 @@ BIGGEST_CLUSTERS = 5  # listed in the run's artifact
 @dataclass
 class LinkPlan:
     """What publishing needs to apply the run's near-duplicate links."""
-    near_duplicate_of: pa.Table  # article_id -> near_duplicate_of, for every article whose cluster was recomputed
+    near_duplicate_of: pa.Table  # article_id -> near_duplicate_of, for every article whose value this run sets or moves
     outgoing_ids: pa.Array  # live articles this run removes or replaces: every link naming them goes
     ripple_days: set[date] = field(default_factory=set)  # live article days whose near_duplicate_of moves
     link_days: set[date] = field(default_factory=set)  # near_duplicates days to rewrite
@@ -110,6 +110,12 @@ def plan_links(warehouse: Warehouse, staging: Path, *, staged_articles: pa.Table
     new = plan.near_duplicate_of.column("near_duplicate_of").slice(0, members.num_rows).combine_chunks().fill_null("")
     moved = pc.not_equal(old, new) if members.num_rows else pa.array([], pa.bool_())
     plan.ripple_days = set(pc.unique(members.column("ingest_date").filter(moved)).to_pylist()) if members.num_rows else set()
+    # Publishing looks every row up in this table (a hash set per row group): keep only the rows it
+    # changes, live rows whose value moves and staged rows in a cluster (they were staged with null).
+    changes = pa.concat_arrays([moved.combine_chunks() if isinstance(moved, pa.ChunkedArray) else moved,
+                                pc.is_valid(plan.near_duplicate_of.column("near_duplicate_of")
+                                            .slice(members.num_rows)).combine_chunks()])
+    plan.near_duplicate_of = plan.near_duplicate_of.filter(changes)
     staged_values = values.iloc[members.num_rows:]
     plan.staged_near_duplicates = int(staged_values.notna().sum())
     plan.biggest = _biggest(warehouse, frame, values, staged_articles)

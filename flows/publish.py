@@ -85,7 +85,7 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
                        window_days=window_days, run_id=run_id or staging.name, processed_at=datetime.now(timezone.utc))
     removed_days["near_duplicates"] = links.link_days
     pa.default_memory_pool().release_unused()  # the run's signatures and candidate pairs are gone: give the pages back
-    log.info("near-duplicates: %d links added, %d articles in recomputed clusters, %d earlier day(s) to rewrite, in %.1f s",
+    log.info("near-duplicates: %d links added, %d articles' near_duplicate_of set or moved, %d earlier day(s) to rewrite, in %.1f s",
              links.new_links, len(links.near_duplicate_of), len(links.ripple_days), time.monotonic() - clock)
 
     def publish_table(table: Table, *, only: set[date] | None = None, staged: bool = True) -> list[str]:
