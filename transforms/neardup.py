@@ -202,10 +202,10 @@ def _permutation_parameters(count: int) -> tuple[np.ndarray, np.ndarray]:
 _PERMUTATIONS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
 
-def minhash(shingles: list[np.ndarray], *, method: Method = METHOD, block: int = 40_000) -> np.ndarray:
+def minhash(shingles: list[np.ndarray], *, method: Method = METHOD, block: int = 12_000) -> np.ndarray:
     """One row of `permutations` minima per shingle set (uint32); all-ones for an empty set.
 
-    Sets are processed together, `block` shingles at a time (a 112 x block uint32 matrix, ~18 MB),
+    Sets are processed together, `block` shingles at a time (a 112 x block uint32 matrix, ~5 MB),
     so numpy's per-call cost is paid per block, not per article."""
     if method.permutations not in _PERMUTATIONS:
         _PERMUTATIONS[method.permutations] = _permutation_parameters(method.permutations)
