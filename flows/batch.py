@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from flows.rawzone import read_raw_file
-from schemas import ARTICLES, FILES, PARAGRAPHS, REJECTS, Table
+from schemas import ARTICLES, FILES, PARAGRAPHS, REJECTS, SIGNATURES, Table
 
 PLAN_FOLDER = "plan"
 
@@ -49,6 +49,7 @@ def run_batch(job: BatchJob, *, chunk_files: int = CHUNK_FILES) -> dict:
     # Imported in the worker only: cleaning loads ftfy, charset-normalizer and the language model,
     # which the driver (it imports this module to name the task) never needs.
     from transforms.articles import build_articles
+    from transforms.neardup import signature_frame
     plan = pq.read_table(batch_plan_path(job.staging, job.batch)).to_pandas()
     root = Path(job.raw)
     processed_at = datetime.now(timezone.utc)
@@ -73,8 +74,12 @@ def run_batch(job: BatchJob, *, chunk_files: int = CHUNK_FILES) -> dict:
             rows = build_articles(files.drop(columns=["modified_us"]), run_id=job.run_id, processed_at=processed_at,
                                   pipeline_version=job.pipeline_version, max_bytes=job.max_file_bytes)
             manifest = _manifest_rows(files, rows.articles, rows.rejects, run_id=job.run_id, processed_at=processed_at)
-            for table, frame in ((ARTICLES, rows.articles), (PARAGRAPHS, rows.paragraphs),
-                                 (REJECTS, rows.rejects), (FILES, manifest)):
+            # Near-duplicate signatures here, in the worker (local or Dask), once per new file version;
+            # the links themselves are made when publishing, where every day is in reach.
+            articles = rows.articles.assign(near_duplicate_of=None)
+            for table, frame in ((ARTICLES, articles), (PARAGRAPHS, rows.paragraphs),
+                                 (REJECTS, rows.rejects), (SIGNATURES, signature_frame(articles)),
+                                 (FILES, manifest)):
                 writers.write(table, frame)
             counts.update(processed=len(raw_files), articles=len(rows.articles), rejects=len(rows.rejects),
                           bytes=int(files["size_bytes"].sum()) if len(files) else 0)

@@ -192,6 +192,7 @@ def _options(args: argparse.Namespace) -> dict:
 def _summary_line(command: str, run: dict, seconds: float) -> str:
     return (f"newsetl {command}: {run['files_seen']} files seen, {run['files_processed']} processed, "
             f"{run['articles']} articles, {run['rejects']} rejects, {run['duplicates']} duplicates, "
+            f"{run.get('near_duplicates', 0)} near-duplicates ({run.get('near_duplicate_links', 0)} links), "
             f"{run['days_published']} day partitions published in {seconds:.1f} s (run {run['run_id']})")
 
 

@@ -103,8 +103,11 @@ def process_batch(job: BatchJob) -> dict:
 def publish_task(settings: Settings, staging: str, rebuild_days: list[date]) -> dict:
     """Swap every affected day of every table into the warehouse, the manifest last."""
     replaced = pq.read_table(Path(staging) / "replaced.parquet")
-    result = publish_run(Warehouse(settings.warehouse), Path(staging), replaced, rebuild_days=frozenset(rebuild_days))
-    return {"days": result.days, "days_published": result.days_published, "duplicates": result.duplicates}
+    result = publish_run(Warehouse(settings.warehouse), Path(staging), replaced, rebuild_days=frozenset(rebuild_days),
+                         window_days=settings.near_duplicate_window_days, run_id=Path(staging).name)
+    return {"days": result.days, "days_published": result.days_published, "duplicates": result.duplicates,
+            "near_duplicates": result.near_duplicates, "near_duplicate_links": result.near_duplicate_links,
+            "biggest_clusters": result.biggest_clusters}
 
 
 @task(name="record-run", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -141,6 +144,7 @@ def _locked_run(run_id: str, flow_name: str, settings: Settings, *, start: date 
     parameters = settings.as_parameters() | ({"start": str(start), "end": str(end)} if start else {})
     run = {"run_id": run_id, "flow": flow_name, "started_at": started, "run_date": started.date(),
            "files_seen": 0, "files_processed": 0, "articles": 0, "rejects": 0, "duplicates": 0,
+           "near_duplicates": 0, "near_duplicate_links": 0, "biggest_clusters": [],
            "days_published": 0, "parameters": json.dumps(parameters, sort_keys=True), "error": None,
            "pipeline_version": pipeline_version()}
     install_pause_hooks()
@@ -171,6 +175,8 @@ def _locked_run(run_id: str, flow_name: str, settings: Settings, *, start: date 
             published = publish_task(settings, str(staging), rebuild)
         lifeline.mark_published()
         run["duplicates"] = published["duplicates"]
+        for key in ("near_duplicates", "near_duplicate_links", "biggest_clusters"):
+            run[key] = published[key]
         run["days_published"] = published["days_published"]
         run["days"] = published["days"]
         run["status"] = "success"
@@ -266,10 +272,11 @@ def backfill_flow(settings: Settings, start: date, end: date):
 @flow(name="ingest")
 def scheduled_ingest(raw: str = "raw", warehouse: str = "warehouse", batch_size: int = 2000,
                      max_file_bytes: int = 10_000_000, workers: int = 0, lock_timeout: float = 60.0,
-                     dask_address: str | None = None):
+                     dask_address: str | None = None, near_duplicate_window_days: int = 7):
     """Deployment entry point (JSON parameters, see prefect.yaml and `newsetl serve`): the `ingest` flow."""
     options = {"batch_size": batch_size, "max_file_bytes": max_file_bytes, "workers": workers,
-               "lock_timeout": lock_timeout, "dask_address": dask_address}
+               "lock_timeout": lock_timeout, "dask_address": dask_address,
+               "near_duplicate_window_days": near_duplicate_window_days}
     return _deployed(lambda settings: with_runner(ingest_flow, settings)(settings, return_state=True),
                      raw, warehouse, options)
 
@@ -277,10 +284,12 @@ def scheduled_ingest(raw: str = "raw", warehouse: str = "warehouse", batch_size:
 @flow(name="backfill")
 def backfill_days(start: str, end: str, raw: str = "raw", warehouse: str = "warehouse", batch_size: int = 2000,
                   max_file_bytes: int = 10_000_000, workers: int = 0, lock_timeout: float = 60.0,
-                  dask_address: str | None = None, allow_empty: bool = False):
+                  dask_address: str | None = None, allow_empty: bool = False,
+                  near_duplicate_window_days: int = 7):
     """Deployment entry point (JSON parameters): the `backfill` flow for the days start..end (YYYY-MM-DD)."""
     options = {"batch_size": batch_size, "max_file_bytes": max_file_bytes, "workers": workers,
-               "lock_timeout": lock_timeout, "dask_address": dask_address, "allow_empty": allow_empty}
+               "lock_timeout": lock_timeout, "dask_address": dask_address, "allow_empty": allow_empty,
+               "near_duplicate_window_days": near_duplicate_window_days}
 
     def body(settings: Settings):
         first, last = parse_day(start, option="start"), parse_day(end, option="end")

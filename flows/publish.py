@@ -3,17 +3,22 @@
 For every affected day of every table the next version is: the live rows,
 minus the files this run re-processed (or every row, for a day being rebuilt),
 plus the staged rows; `duplicate_of` is then recomputed across all days, and
-a day whose flags move is rewritten too. Each day goes in through
-`Warehouse.publish_day`, the manifest (`files`) last, streamed chunk by chunk:
-memory follows a row group, not the size of a day.
+a day whose flags move is rewritten too; near-duplicate links are found and the
+clusters they touch re-rooted (flows/neardup.py), rewriting the days whose
+`near_duplicate_of` or links move. Each day goes in through
+`Warehouse.publish_day`, streamed chunk by chunk (memory follows a row group,
+not the size of a day), in an order that never lets a link name a missing row:
+links naming vanishing articles go first, then the data tables, then the
+links, the manifest (`files`) last.
 """
 from __future__ import annotations
 
 import itertools
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
@@ -23,8 +28,9 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from flows.neardup import LinkPlan, apply_near_duplicates, drop_links_naming, plan_links
 from flows.warehouse import Warehouse
-from schemas import ARTICLES, FILES, PARAGRAPHS, REJECTS, Table
+from schemas import ARTICLES, FILES, NEAR_DUPLICATES, PARAGRAPHS, REJECTS, SIGNATURES, Table
 from transforms.duplicates import flag_duplicates
 from transforms.identity import article_id_for
 
@@ -36,6 +42,9 @@ DEDUPE_COLUMNS = ["article_id", "content_hash", "ingest_date", "source_path"]
 class PublishResult:
     days: dict[str, list[str]] = field(default_factory=dict)  # table -> days written or removed
     duplicates: int = 0  # staged articles flagged as duplicates
+    near_duplicates: int = 0  # staged articles in a near-duplicate cluster they do not root
+    near_duplicate_links: int = 0  # links this run added
+    biggest_clusters: list[dict] = field(default_factory=list)  # largest clusters holding a staged article
 
     @property
     def days_published(self) -> int:
@@ -43,11 +52,12 @@ class PublishResult:
 
 
 def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
-                rebuild_days: frozenset[date] = frozenset(),
+                rebuild_days: frozenset[date] = frozenset(), window_days: int = 7, run_id: str | None = None,
                 threads: int = 3) -> PublishResult:  # one per data table: articles, paragraphs, rejects
     """Swap in every day this run touched; `rebuild_days` are replaced by staged rows alone.
 
-    `plan` holds each planned file's source_path, previous_ingest_date and previous_status."""
+    `plan` holds each planned file's source_path, previous_ingest_date and previous_status;
+    `window_days`: near-duplicate links join articles at most this many days apart."""
     touched = _read_staged_plain(staging / "touched")  # same bytes, new mtime: rows stay as they are
     is_touched = pc.is_in(plan.column("source_path"), value_set=pa.array(touched["source_path"], pa.string()))
     reprocessed = plan.filter(pc.invert(is_touched))
@@ -60,33 +70,59 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
         "rejects": _previous_days(reprocessed, status="rejected"),
         "files": _previous_days(reprocessed),
     }
-    removed_days["paragraphs"] = removed_days["articles"]
+    removed_days["paragraphs"] = removed_days["signatures"] = removed_days["articles"]
 
-    duplicate_of, ripple_days, duplicates = _recompute_duplicates(warehouse, staging, paths, rebuild_days)
+    duplicate_of, ripple_days, duplicates, hash_peers = _recompute_duplicates(warehouse, staging, paths, rebuild_days)
+    clock = time.monotonic()
+    links = plan_links(warehouse, staging,
+                       staged_articles=_read_staged_table(staging, ARTICLES, ["article_id", "source_path", "ingest_date",
+                                                                              "title"]),
+                       staged_signatures=_read_staged_table(staging, SIGNATURES, [
+                           "article_id", "source_path", "ingest_date", "shingle_count", "minhash", "band_keys",
+                           "method_version"]),
+                       outgoing=_is_outgoing(paths, rebuild_days), replaced_ids=removed.ids, duplicate_of=duplicate_of,
+                       hash_peers=hash_peers,
+                       window_days=window_days, run_id=run_id or staging.name, processed_at=datetime.now(timezone.utc))
+    removed_days["near_duplicates"] = links.link_days
+    pa.default_memory_pool().release_unused()  # the run's signatures and candidate pairs are gone: give the pages back
+    log.info("near-duplicates: %d links added, %d articles' near_duplicate_of set or moved, %d earlier day(s) to rewrite, in %.1f s",
+             links.new_links, len(links.near_duplicate_of), len(links.ripple_days), time.monotonic() - clock)
 
-    def publish_table(table: Table) -> list[str]:
-        """Every affected day of one table, one swap each; the days written or removed."""
+    def publish_table(table: Table, *, only: set[date] | None = None, staged: bool = True) -> list[str]:
+        """Every affected day of one table (or the days `only`), one swap each; the days written or removed."""
         days = _staged_days(staging, table) | removed_days[table.name] | (rebuild_days & set(warehouse.days(table)))
         if table is ARTICLES:
-            days |= ripple_days
+            days |= ripple_days | links.ripple_days
         if table is FILES and not touched.empty:
             days |= _touched_days(warehouse, touched)
+        if only is not None:
+            days &= only
         written = []
-        for day in sorted(days):
+        # Days losing articles for good go last: the pointers elsewhere that named them move first.
+        for day in sorted(days, key=lambda d: (table is ARTICLES and d in links.vanishing_article_days, d)):
             chunks = _next_day(warehouse, staging, table, day, rebuild=day in rebuild_days, removed=removed,
-                               duplicate_of=duplicate_of, touched=touched)
+                               duplicate_of=duplicate_of, touched=touched, links=links, staged=staged)
             outcome = warehouse.publish_day(table, day, chunks, staging=staging)
             if outcome != "unchanged":
                 written.append(day.isoformat())
         return written
 
-    result = PublishResult(duplicates=duplicates)
-    # The data tables side by side (Parquet reading, zstd and fsync release the GIL); the manifest
-    # strictly after them, so a crash leaves files to process again, never rows the manifest lacks.
+    result = PublishResult(duplicates=duplicates, near_duplicates=links.staged_near_duplicates,
+                           near_duplicate_links=links.new_links, biggest_clusters=links.biggest)
+    # Links naming articles that disappear go before those articles do (without the new links,
+    # whose articles are not in yet), so a crash in between never leaves a link to a missing row.
+    if links.vanishing_link_days:
+        publish_table(NEAR_DUPLICATES, only=links.vanishing_link_days, staged=False)
+    # The data tables side by side (Parquet reading, zstd and fsync release the GIL); signatures
+    # after them (not beside: a fourth day in flight would add its row groups to the peak memory);
+    # the links after the articles they name; the manifest strictly last, so a crash leaves files
+    # to process again, never rows the manifest lacks.
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="publish") as pool:
         data_tables = (ARTICLES, PARAGRAPHS, REJECTS)
         for table, written in zip(data_tables, pool.map(publish_table, data_tables)):
             result.days[table.name] = written
+    result.days[SIGNATURES.name] = publish_table(SIGNATURES)
+    result.days[NEAR_DUPLICATES.name] = publish_table(NEAR_DUPLICATES)
     result.days[FILES.name] = publish_table(FILES)
     return result
 
@@ -114,28 +150,32 @@ class _Removed:
 
 
 def _next_day(warehouse: Warehouse, staging: Path, table: Table, day: date, *, rebuild: bool, removed: _Removed,
-              duplicate_of: pa.Table, touched: pd.DataFrame) -> Iterator[pa.Table]:
+              duplicate_of: pa.Table, touched: pd.DataFrame, links: LinkPlan, staged: bool = True) -> Iterator[pa.Table]:
     """The next version of one day, chunk by chunk, so a day is never held whole.
 
     Row order: the live rows that stay, in their order, then the staged rows in batch order
     (batch files are source_path-ordered slices of the plan): the same inputs give the same files.
     """
     live = iter(()) if rebuild else warehouse.iter_day(table, day)
-    for chunk in itertools.chain((_drop_replaced(table, rows, removed) for rows in live),
-                                 _iter_staged_day(staging, table, day)):
+    if table is NEAR_DUPLICATES:  # a link goes when either of its articles is removed or replaced
+        kept = (drop_links_naming(rows, links.outgoing_ids) for rows in live)
+    else:
+        kept = (_drop_replaced(table, rows, removed) for rows in live)
+    for chunk in itertools.chain(kept, _iter_staged_day(staging, table, day) if staged else ()):
         if not chunk.num_rows:
             continue
         if table is ARTICLES:
-            chunk = _apply_duplicates(chunk, duplicate_of)
+            chunk = apply_near_duplicates(_apply_duplicates(chunk, duplicate_of), links.near_duplicate_of)
         if table is FILES and not touched.empty:
             chunk = _apply_touched(chunk, touched)
         yield chunk
 
 
 def _recompute_duplicates(warehouse: Warehouse, staging: Path, replaced_paths: pa.Array,
-                          rebuild_days: frozenset[date]) -> tuple[pa.Table, set[date], int]:
+                          rebuild_days: frozenset[date]) -> tuple[pa.Table, set[date], int, pa.Array]:
     """New duplicate_of of every article whose flag may change, the live days whose flags
-    change, and how many staged articles are duplicates.
+    change, how many staged articles are duplicates, and the live articles read (those sharing
+    a content hash with an article this run adds or removes).
 
     Only content hashes this run adds or removes can change a flag, so only live rows with
     those hashes are read (filtered while scanning): memory follows the run, not the corpus.
@@ -168,7 +208,7 @@ def _recompute_duplicates(warehouse: Warehouse, staging: Path, replaced_paths: p
     moved = pc.not_equal(old, live_flags.fill_null(""))
     ripple_days = set(pc.unique(live.column("ingest_date").filter(moved)).to_pylist()) if live.num_rows else set()
     staged_duplicates = len(staged_flags) - staged_flags.null_count
-    return new_flags, ripple_days, staged_duplicates
+    return new_flags, ripple_days, staged_duplicates, live.column("article_id").combine_chunks()
 
 
 def _flags(index: pa.Table) -> pa.Array:

@@ -82,13 +82,21 @@ def run_markdown(run: dict, *, days: dict[str, dict[str, int]], first_rejects: l
     lines += ["| | files |", "|---|---:|",
               f"| seen in raw/ | {run['files_seen']} |", f"| processed | {run['files_processed']} |",
               f"| articles | {run['articles']} |", f"| rejects | {run['rejects']} |",
-              f"| duplicates (among the new articles) | {run['duplicates']} |", "",
+              f"| duplicates (among the new articles) | {run['duplicates']} |",
+              f"| near-duplicates (among the new articles) | {run.get('near_duplicates', 0)} |",
+              f"| near-duplicate links added | {run.get('near_duplicate_links', 0)} |", "",
               f"Throughput: {run['files_processed'] / seconds:.0f} files/s over {seconds:.1f} s; "
               f"{run['days_published']} day partitions published.", ""]
     reasons = run.get("reasons") or {}
     if reasons:
         lines += ["## Rejects by reason", "", "| reason | files |", "|---|---:|"]
         lines += [f"| {reason} | {count} |" for reason, count in sorted(reasons.items(), key=lambda kv: -kv[1])]
+        lines.append("")
+    clusters = run.get("biggest_clusters") or []
+    if clusters:
+        lines += ["## Biggest near-duplicate clusters of this run", "", "| root article | articles | root title |",
+                  "|---|---:|---|"]
+        lines += [f"| `{c['root']}` | {c['articles']} | {c.get('title') or ''} |" for c in clusters]
         lines.append("")
     if days:
         lines += ["## Rows per day published", "", "| day | " + " | ".join(days) + " |",

@@ -54,6 +54,9 @@ class Settings:
     # backfill only: let it empty a day that has published rows but no raw file left. Off, because an
     # unmounted share or a renamed folder looks exactly like that, and would delete published data.
     allow_empty: bool = False
+    # Near-duplicate links join articles at most this many days apart (either side): syndicated
+    # copies appear within hours or days; a wider window costs probing time, not correctness.
+    near_duplicate_window_days: int = 7
 
     def as_parameters(self) -> dict:
         return asdict(self)
@@ -79,6 +82,8 @@ def resolve_settings(raw: str | None, warehouse: str | None, **options) -> Setti
         raise SettingError(f"--lock-timeout must be 0 (do not wait) or a finite number of seconds, not {settings.lock_timeout:g}.")
     if settings.workers < 0:
         raise SettingError(f"--workers must be 0 (one per core) or more, not {settings.workers}.")
+    if settings.near_duplicate_window_days < 0:
+        raise SettingError(f"the near-duplicate window must be 0 or more days, not {settings.near_duplicate_window_days}.")
     if settings.dask_address is not None and "://" not in settings.dask_address:
         raise SettingError(f"--dask-address must be a scheduler address like tcp://10.0.0.5:8786, "
                            f"not {settings.dask_address!r}.")

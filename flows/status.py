@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from flows.lock import LockHolder, read_lock
+from flows.neardup import near_duplicate_status
 from flows.plan import MANIFEST_COLUMNS, pending_files, vanished_files
 from flows.rawzone import RawZoneError, scan_raw_zone
 from flows.warehouse import Warehouse
@@ -63,6 +64,7 @@ def warehouse_status(warehouse: str | Path, raw: str | Path) -> WarehouseStatus:
     else:
         pending = pending_files(listing, manifest).num_rows
         vanished = vanished_files(listing, manifest).num_rows
+    notes = near_duplicate_status(store) + notes
     holder, held = read_lock(store.root)
     debris = sorted(p.name for p in store.staging_root.iterdir()) if store.staging_root.is_dir() else []
     return WarehouseStatus(str(store.root), str(raw_root), day_counts, last_runs, pending, vanished,

@@ -4,6 +4,7 @@ Writing (`Table.to_arrow`), validation and the README's data dictionary
 (`python -m schemas`) all derive from these declarations.
 """
 from schemas.table import Column, Table
-from schemas.tables import ARTICLES, FILES, PARAGRAPHS, REJECTS, RUNS, TABLES
+from schemas.tables import ARTICLES, FILES, NEAR_DUPLICATES, PARAGRAPHS, REJECTS, RUNS, SIGNATURES, TABLES
 
-__all__ = ["Column", "Table", "ARTICLES", "FILES", "PARAGRAPHS", "REJECTS", "RUNS", "TABLES"]
+__all__ = ["Column", "Table", "ARTICLES", "FILES", "NEAR_DUPLICATES", "PARAGRAPHS", "REJECTS", "RUNS", "SIGNATURES",
+           "TABLES"]

@@ -10,3 +10,5 @@ FLOAT64 = pa.float64()
 DAY = pa.date32()
 # Microseconds, UTC: every reader (Spark included) agrees on these, unlike nanoseconds.
 TIMESTAMP = pa.timestamp("us", tz="UTC")
+BINARY = pa.binary()
+INT64S = pa.list_(pa.int64())

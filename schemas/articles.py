@@ -24,6 +24,9 @@ ARTICLES = Table(
         C("language_score", FLOAT32, True, "confidence of the language detector, 0 to 1"),
         C("content_hash", STRING, False, "sha256 of the normalised title and body: equal text gives equal hash"),
         C("duplicate_of", STRING, True, "article_id of the earliest article (ingest_date, then source_path) with the same content_hash, when this is not it"),
+        C("near_duplicate_of", STRING, True, "article_id of the earliest article (ingest_date, then source_path) of its "
+          "near-duplicate cluster (syndicated or lightly edited copies, exact duplicates included), when this is not it; "
+          "may change on a published row when a later run links clusters"),
         C("encoding", STRING, False, "encoding the raw bytes were decoded from"),
         C("fixes", STRINGS, False, "what cleaning changed (crlf, nbsp, mojibake, html_tags, boilerplate, ...)"),
         C("title_word_count", INT32, False, "words in title"),

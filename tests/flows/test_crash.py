@@ -9,18 +9,22 @@ from flows.lock import read_lock
 from tests.conftest import write_article
 from tests.flows.cli_process import Command, cli_env, group_alive, run
 from tests.flows.conftest import duck, run_ingest
+from tests.flows.test_near_duplicates import story
 
-TABLES = ("articles", "paragraphs", "rejects", "files", "runs")
+TABLES = ("articles", "paragraphs", "rejects", "signatures", "near_duplicates", "files", "runs")
 
 
 def _raw_zone(raw):
-    """The seed day plus two more days: 6 articles and 2 rejects, over 8 one-file batches."""
+    """The seed day plus two more days: 8 articles (a story and its copy among them) and 2 rejects, over 10 one-file batches."""
     for n in range(3):
         write_article(raw / "2020-07-06", f"01{n}_00000000000001{n}0.txt", title=f"Monday story {n}")
         write_article(raw / "2020-07-07", f"02{n}_00000000000002{n}0.txt", title=f"Tuesday story {n}")
+    # a wire story and its copy a day later: the run publishes a near-duplicate link between them
+    write_article(raw / "2020-07-06", "018_00000000000001f0.txt", title="Wire story", paragraphs=story(21))
+    write_article(raw / "2020-07-07", "028_00000000000002f0.txt", title="Copy", paragraphs=story(21)[:-1])
     (raw / "2020-07-06" / "019_empty.txt").write_bytes(b"")
     (raw / "2020-07-07" / "029_binary.txt").write_bytes(b"\x00\x01\x02" * 300)
-    return 8
+    return 10
 
 
 def _assert_whole(warehouse):
@@ -34,15 +38,28 @@ def _assert_whole(warehouse):
         if (warehouse / table).is_dir() and any((warehouse / table).iterdir()):
             counts = duck(warehouse, table, "select count(*) n, count(distinct source_path) d from t")
             assert counts["n"][0] == counts["d"][0], f"{table} holds a file twice"
+    _assert_links_name_published_articles(warehouse)
     if (warehouse / "paragraphs").is_dir():
         doubled = duck(warehouse, "paragraphs", "select count(*) n from (select article_id, position "
                        "from t group by all having count(*) > 1)")
         assert doubled["n"][0] == 0
 
 
+def _assert_links_name_published_articles(warehouse):
+    """No near-duplicate link or near_duplicate_of names an article that is not published."""
+    if not list((warehouse / "articles").rglob("*.parquet")):
+        return
+    ids = set(duck(warehouse, "articles", "select article_id from t")["article_id"])
+    pointers = duck(warehouse, "articles", "select near_duplicate_of from t where near_duplicate_of is not null")
+    assert set(pointers["near_duplicate_of"]) <= ids
+    if list((warehouse / "near_duplicates").rglob("*.parquet")):
+        links = duck(warehouse, "near_duplicates", "select article_id, other_id from t")
+        assert set(links["article_id"]) | set(links["other_id"]) <= ids
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("point, marker", [
-    ("transform", "newsetl test pause at transform"),  # 1 of 8 batches staged, the rest still to transform
+    ("transform", "newsetl test pause at transform"),  # 1 of 10 batches staged, the rest still to transform
     ("staged", "newsetl test pause at staged"),  # every batch staged, nothing published
     # a first day swapped in (articles, paragraphs and rejects publish side by side), the manifest not
     ("publish", "newsetl test pause at publish"),
@@ -75,7 +92,8 @@ def test_sigkill_leaves_no_torn_or_doubled_data_and_the_next_ingest_converges(ra
     articles = duck(warehouse, "articles", "select count(*) n from t")["n"][0]
     rejects = duck(warehouse, "rejects", "select count(*) n from t")["n"][0]
     manifest = duck(warehouse, "files", "select count(*) n, count(distinct source_path) d from t")
-    assert (articles, rejects) == (7, 2)
+    assert (articles, rejects) == (9, 2)
+    assert duck(warehouse, "near_duplicates", "select count(*) n from t")["n"][0] == 1
     assert articles + rejects == manifest["n"][0] == manifest["d"][0] == files
     assert read_lock(warehouse) == (None, False)
 
@@ -126,3 +144,26 @@ def test_a_transient_io_error_while_publishing_is_retried_without_doubling(raw, 
     _assert_whole(warehouse)
     assert duck(warehouse, "articles", "select count(*) n from t")["n"][0] == 2
     assert duck(warehouse, "paragraphs", "select count(distinct article_id) n from t")["n"][0] == 2
+
+
+@pytest.mark.slow
+def test_sigkill_while_a_linked_article_disappears_never_leaves_a_link_to_it(raw, warehouse):
+    write_article(raw / "2020-07-06", "030_00000000000003f0.txt", title="Wire story", paragraphs=story(31))
+    copy = write_article(raw / "2020-07-07", "031_00000000000003f1.txt", title="Copy", paragraphs=story(31)[:-1])
+    run_ingest(raw, warehouse)
+    assert duck(warehouse, "near_duplicates", "select count(*) n from t")["n"][0] == 1
+    copy.write_bytes(b"")  # the copy becomes a reject: its article row and its link must go
+    common = ["--raw", str(raw), "--warehouse", str(warehouse), "--workers", "1"]
+
+    victim = Command(["ingest", *common], cli_env(NEWSETL_TEST_PAUSE_AT="publish"))
+    try:
+        victim.wait_for("newsetl test pause at publish", timeout=90)
+    finally:
+        victim.kill()
+
+    _assert_whole(warehouse)  # links and near_duplicate_of name published articles only
+    code, output = run(["ingest", *common], cli_env())
+    assert code == 0, output
+    _assert_whole(warehouse)
+    assert not list((warehouse / "near_duplicates").rglob("*.parquet"))
+    assert duck(warehouse, "articles", "select count(*) n from t where near_duplicate_of is not null")["n"][0] == 0

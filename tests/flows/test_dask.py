@@ -10,11 +10,12 @@ import pytest
 
 from tests.conftest import write_article
 from tests.flows.conftest import duck
+from tests.flows.test_near_duplicates import story
 
 # Compared column by column; only what says which run wrote a row may differ.
 RUN_COLUMNS = {"run_id", "processed_at"}
 KEYS = {"articles": "source_path", "paragraphs": "article_id, position", "rejects": "source_path",
-        "files": "source_path"}
+        "files": "source_path", "signatures": "article_id", "near_duplicates": "article_id, other_id"}
 
 
 def _drop(raw: Path) -> None:
@@ -25,6 +26,10 @@ def _drop(raw: Path) -> None:
                           paragraphs=(f"Body of story {i} on {day}.", "Second paragraph."))
         write_article(raw / day, "900_aaaaaaaaaaaaaaaa.txt", title="Same story every day",
                       paragraphs=("Identical text.",))
+    # a story and a syndicated copy a day later: near-duplicate signatures are computed on the workers
+    write_article(raw / "2020-07-05", "950_bbbbbbbbbbbbbbbb.txt", title="Wire story", paragraphs=story(11))
+    write_article(raw / "2020-07-06", "951_cccccccccccccccc.txt", title="Rewritten headline",
+                  paragraphs=("By a staff writer",) + story(11)[:-1])
     (raw / "2020-07-06" / "empty.txt").write_bytes(b"")
     (raw / "2020-07-07" / "notes.pdf").write_bytes(b"%PDF-1.4")
 
@@ -65,7 +70,8 @@ def test_dask_run_publishes_the_same_rows_as_a_local_run(tmp_path, raw, dask_clu
     state = with_runner(ingest_flow, remote)(remote, return_state=True)
     assert state.is_completed(), state.message
     run = state.result()
-    assert (run["files_processed"], run["articles"], run["rejects"]) == (21, 19, 2)  # the seed article too
+    assert (run["files_processed"], run["articles"], run["rejects"]) == (23, 21, 2)  # the seed article too
+    assert run["near_duplicate_links"] == 1
 
     # The batches really ran on the cluster's worker processes, not here.
     ran = set(_task_keys(dask_cluster)) - before

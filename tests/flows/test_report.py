@@ -39,3 +39,19 @@ def test_without_a_terminal_progress_is_a_log_line_every_few_seconds(monkeypatch
 
     assert progress.bar is None
     assert "processed 4/10 files (" in caplog.text and "left)" in caplog.text
+
+
+def test_the_report_counts_near_duplicate_links_and_lists_the_biggest_clusters(raw, warehouse):
+    from prefect.artifacts import Artifact
+
+    from tests.conftest import write_article
+    from tests.flows.test_near_duplicates import story
+    from transforms.identity import article_id_for
+
+    write_article(raw / "2020-07-06", "001_00000000000000f1.txt", title="Wire story", paragraphs=story(4))
+    write_article(raw / "2020-07-07", "002_00000000000000f2.txt", paragraphs=story(4)[:-1])
+    run_ingest(raw, warehouse)
+
+    text = Artifact.get("newsetl-ingest").data
+    assert "| near-duplicates (among the new articles) | 1 |" in text and "| near-duplicate links added | 1 |" in text
+    assert f"| `{article_id_for('2020-07-06/001_00000000000000f1.txt')}` | 2 | Wire story |" in text

@@ -21,8 +21,8 @@ def test_status_shows_days_runs_and_pending_files(raw, warehouse):
     text = _status(raw, warehouse)
 
     lines = text.splitlines()
-    assert lines[lines.index("rows per day:") + 1].split() == ["articles", "paragraphs", "files"]
-    assert ["2020-07-05", "1", "9", "1"] in [line.split() for line in lines]
+    assert lines[lines.index("rows per day:") + 1].split() == ["articles", "paragraphs", "signatures", "files"]
+    assert ["2020-07-05", "1", "9", "1", "1"] in [line.split() for line in lines]
     assert "last 1 runs:" in text and " ingest " in text and " success " in text
     assert "pending raw files (next ingest would process): 1" in text
     assert "lock: free" in text
@@ -68,3 +68,29 @@ def test_status_names_the_days_an_older_cleaning_version_made_and_how_to_backfil
 
     run_backfill(raw, warehouse, "2020-07-05", "2020-07-05")
     assert "older cleaning version" not in _status(raw, warehouse)
+
+
+def test_status_counts_near_duplicates_and_shows_a_method_version_mismatch(raw, warehouse):
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from transforms.identity import article_id_for
+    from transforms.neardup import METHOD
+    from tests.flows.test_near_duplicates import story
+
+    write_article(raw / "2020-07-06", "001_00000000000000f1.txt", paragraphs=story(3))
+    write_article(raw / "2020-07-07", "002_00000000000000f2.txt", paragraphs=story(3)[1:])
+    run_ingest(raw, warehouse)
+
+    text = _status(raw, warehouse)
+    root = article_id_for("2020-07-06/001_00000000000000f1.txt")
+    assert f"near-duplicates: 1 articles in 1 clusters (biggest, root and size: {root} (2))" in text
+    assert f"near-duplicate method: {METHOD.version}" in text
+
+    part = next((warehouse / "signatures" / "ingest_date=2020-07-06").glob("*.parquet"))
+    old = pq.read_table(part)
+    old = old.set_column(old.schema.get_field_index("method_version"), "method_version",
+                         pc.cast(pc.binary_replace_slice(old.column("method_version"), 0, 7, "minhash0"), old.schema.field("method_version").type))
+    pq.write_table(old, part)
+    text = _status(raw, warehouse)
+    assert "near-duplicate method version mismatch: 1 signatures on 1 day(s) (2020-07-06 .. 2020-07-06)" in text

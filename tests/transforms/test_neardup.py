@@ -1,0 +1,164 @@
+"""Shingles, MinHash signatures, band keys, pair scoring and clusters (transforms/neardup.py)."""
+from __future__ import annotations
+
+import dataclasses
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from transforms.neardup import (METHOD, Side, band_keys, component_roots, decode_minhash, is_unspaced, linked_pairs,
+                                minhash,
+                                near_duplicate_of, score_pairs, shingle_hashes, shingle_sets, signature_frame)
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _words(seed: int, n: int) -> list[str]:
+    rng = random.Random(seed)
+    return [f"w{rng.randrange(50_000)}" for _ in range(n)]
+
+
+def test_case_punctuation_and_white_space_do_not_change_shingles():
+    assert np.array_equal(shingle_hashes("The cat, “sat” on—the mat…\n\nToday!"),
+                          shingle_hashes("the cat sat on the mat today"))
+
+
+def test_digits_are_kept_so_templated_stories_differ_in_their_numbers():
+    a = shingle_hashes("revenue rose 5 percent to 10 million dollars on monday")
+    b = shingle_hashes("revenue rose 7 percent to 12 million dollars on monday")
+    assert len(np.intersect1d(a, b)) < len(a) / 2
+
+
+def test_word_3_grams_one_per_position():
+    assert len(shingle_hashes("a b c d e")) == 3
+    assert len(shingle_hashes("a b")) == 0
+    assert len(shingle_hashes("a b c a b c")) == 3  # distinct: "a b c" twice counts once (containment needs set sizes)
+
+
+def test_texts_shingled_together_get_the_shingles_they_get_alone():
+    texts = [" ".join(_words(i, 60)) for i in range(5)] + ["", "x", "Ünïcödé wörds, “quoted” — dashed"]
+    together = shingle_sets(texts)
+    for text, shingles in zip(texts, together):
+        assert np.array_equal(shingles, shingle_hashes(text))
+
+
+def test_unspaced_scripts_get_character_shingles():
+    chinese = "东京都政府今天宣布了一项新的经济政策这项政策预计将对整个地区的中小企业产生重大影响"
+    assert is_unspaced(chinese) and not is_unspaced("plain english text")
+    shingles = shingle_hashes(chinese)
+    assert len(shingles) == len(chinese) - METHOD.char_shingle + 1
+    edited = shingle_hashes(chinese.replace("今天", "昨天"))
+    assert len(np.intersect1d(shingles, edited)) / len(np.union1d(shingles, edited)) > 0.6
+
+
+def test_shingles_are_the_same_in_another_process_whatever_its_hash_seed():
+    text = "Syndicated copies must hash alike on every worker, local or Dask; 2024 figures included."
+    code = ("from transforms.neardup import shingle_hashes, minhash;"
+            f"s = shingle_hashes({text!r}); print(s.tolist(), minhash([s])[0, :5].tolist())")
+    outputs = {subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True,
+                              env=dict(os.environ, PYTHONHASHSEED=seed)).stdout for seed in ("1", "2")}
+    here = shingle_hashes(text)
+    assert outputs == {f"{here.tolist()} {minhash([here])[0, :5].tolist()}\n"}
+
+
+def test_minhash_estimates_jaccard_without_bias():
+    errors = []
+    for seed in range(60):
+        a = _words(seed, 400)
+        cut = random.Random(seed).randint(40, 400)
+        b = a[:cut] + _words(1000 + seed, 400 - cut)
+        sa, sb = shingle_hashes(" ".join(a)), shingle_hashes(" ".join(b))
+        truth = len(np.intersect1d(sa, sb)) / len(np.union1d(sa, sb))
+        signatures = minhash([sa, sb])
+        jaccard, _ = score_pairs(signatures[:1], signatures[1:], np.array([len(sa)]), np.array([len(sb)]))
+        errors.append(jaccard[0] - truth)
+    errors = np.array(errors)
+    assert abs(errors.mean()) < 0.02  # the sd of one estimate at J = 0.5 is 0.047 with 112 minima
+    assert errors.std() < 0.06
+
+
+def test_an_abridged_copy_is_contained_in_its_original():
+    original = " ".join(_words(1, 500))
+    abridged = " ".join(original.split()[:220])
+    sets = [shingle_hashes(original), shingle_hashes(abridged)]
+    signatures = minhash(sets)
+    jaccard, containment = score_pairs(signatures[:1], signatures[1:], np.array([len(sets[0])]), np.array([len(sets[1])]))
+    assert jaccard[0] < METHOD.jaccard and containment[0] >= METHOD.containment
+
+
+def test_empty_set_has_the_empty_signature_and_equal_sets_equal_band_keys():
+    sets = [shingle_hashes(" ".join(_words(3, 80))), np.empty(0, dtype=np.uint32), shingle_hashes(" ".join(_words(3, 80)))]
+    signatures = minhash(sets)
+    assert (signatures[1] == np.iinfo(np.uint32).max).all()
+    keys = band_keys(signatures)
+    assert keys.shape == (3, METHOD.bands) and np.array_equal(keys[0], keys[2])
+    assert not np.isin(keys[0], keys[1]).any()
+
+
+def test_band_keys_differ_between_bands_holding_the_same_values():
+    signatures = np.zeros((1, METHOD.permutations), dtype=np.uint32)  # every band holds the same rows
+    assert len(set(band_keys(signatures)[0].tolist())) == METHOD.bands
+
+
+def test_signature_frame_gives_short_bodies_no_band_keys():
+    frame = pd.DataFrame({"article_id": ["a", "b"], "source_path": ["d/a.txt", "d/b.txt"], "source_sha256": ["x", "y"],
+                          "body": [" ".join(_words(5, 200)), "Too short to link."], "ingest_date": ["2020-07-05"] * 2})
+    signatures = signature_frame(frame)
+    assert signatures["shingle_count"].tolist()[1] < METHOD.min_shingles
+    assert [len(k) for k in signatures["band_keys"]] == [METHOD.bands, 0]
+    assert len(signatures["minhash"][0]) == 4 * METHOD.permutations
+    assert (signatures["method_version"] == METHOD.version).all()
+    stored = pa.chunked_array([pa.array(signatures["minhash"].tolist()[:1], pa.binary()),
+                               pa.array(signatures["minhash"].tolist()[1:], pa.binary())])
+    assert np.array_equal(decode_minhash(stored), minhash(shingle_sets(frame["body"].tolist())))
+
+
+def test_linked_pairs_respects_the_window_and_lists_each_pair_once():
+    base = _words(7, 300)
+    texts = [" ".join(base), " ".join(base[:280] + _words(8, 20)), " ".join(base), " ".join(_words(9, 300))]
+    sets = shingle_sets(texts)
+    signatures = minhash(sets)
+    side = Side(rows=np.arange(4), keys=band_keys(signatures), signatures=signatures,
+                counts=np.array([len(s) for s in sets]), days=np.array([0, 1, 30, 0]))
+    left, right, jaccard, _ = linked_pairs(side, side, window_days=7, same=True)
+    assert sorted(zip(left.tolist(), right.tolist())) == [(0, 1)]  # (0, 2) is 30 days apart, 3 is another story
+    assert jaccard[0] > 0.8
+    left, _, _, _ = linked_pairs(side, side, window_days=60, same=True)
+    assert len(left) == 3
+
+
+def test_component_roots_are_the_earliest_member_of_each_component():
+    order = np.array([3, 1, 0, 2, 4])  # node 2 is the earliest, node 4 the latest
+    roots = component_roots(order, np.array([0, 1]), np.array([1, 2]))  # 0-1-2 chained; 3 and 4 alone
+    assert roots.tolist() == [2, 2, 2, 3, 4]
+
+
+def test_near_duplicate_of_points_at_the_earliest_article_of_the_cluster():
+    members = pd.DataFrame({"article_id": ["late", "early", "mid", "alone"],
+                            "ingest_date": pd.to_datetime(["2020-07-09", "2020-07-05", "2020-07-07", "2020-07-05"]),
+                            "source_path": ["z", "b", "a", "a"]})
+    edges = pd.DataFrame({"article_id": ["late", "mid"], "other_id": ["mid", "early"]})
+    values = near_duplicate_of(members, edges)
+    assert values.iloc[0] == "early" and values.iloc[2] == "early"
+    assert pd.isna(values.iloc[1]) and pd.isna(values.iloc[3])
+
+
+def test_same_day_ties_are_broken_by_source_path():
+    members = pd.DataFrame({"article_id": ["x", "y"], "ingest_date": pd.to_datetime(["2020-07-05"] * 2),
+                            "source_path": ["2020-07-05/b.txt", "2020-07-05/a.txt"]})
+    values = near_duplicate_of(members, pd.DataFrame({"article_id": ["x"], "other_id": ["y"]}))
+    assert values.iloc[0] == "y" and pd.isna(values.iloc[1])
+
+
+@pytest.mark.parametrize("change", [dict(word_shingle=4), dict(permutations=128), dict(bands=14, rows=8),
+                                    dict(jaccard=0.6), dict(containment=0.9), dict(min_shingles=10),
+                                    dict(prefilter_margin=0.2)])
+def test_every_parameter_is_part_of_the_method_version(change):
+    assert dataclasses.replace(METHOD, **change).version != METHOD.version

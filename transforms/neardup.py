@@ -1,0 +1,459 @@
+"""Near-duplicate (syndication) detection: shingles, MinHash signatures, LSH band keys,
+pair scoring and clusters. Pure: arrays and frames in, arrays and frames out.
+
+The batch workers turn each article body into a signature and band keys; publishing
+probes new band keys against those of nearby days, scores the candidate pairs and
+turns the accepted links (plus exact duplicates) into clusters rooted at the earliest
+article. Every hash here is a fixed function of the text (blake2b and fixed integer
+mixing; never Python's salted `hash`), so a signature is the same in every process.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+_U64 = np.uint64
+
+
+@dataclass(frozen=True)
+class Method:
+    """Everything that changes a signature, a band key or a link decision; its `version` names it."""
+    word_shingle: int = 3  # word 3-grams: one changed word breaks 3 shingles, a sentence's worth survives
+    char_shingle: int = 5  # scripts written without spaces: 5 characters are about as specific as 3 words
+    permutations: int = 112
+    bands: int = 28  # 28 x 4: a pair at Jaccard 0.5 collides in some band with p = 0.84, at 0.3 with p = 0.20
+    rows: int = 4
+    jaccard: float = 0.5  # accept at this estimated Jaccard ...
+    containment: float = 0.8  # ... or when this share of the smaller text's shingles is in the larger (abridged copies)
+    # Below this many distinct shingles (about 30 words) an article gets no band keys: a two-line brief
+    # shares most of its shingles with any story that quotes it, so only exact duplicates link it.
+    min_shingles: int = 30
+    # Candidates are first scored on this many minima and dropped when that estimate falls this far
+    # below what acceptance needs: for a pair at J = 0.5 the 16-minima estimate is that low with p = 0.01.
+    prefilter: int = 16
+    prefilter_margin: float = 0.3
+
+    @property
+    def version(self) -> str:
+        return (f"minhash1-w{self.word_shingle}c{self.char_shingle}-p{self.permutations}-b{self.bands}x{self.rows}"
+                f"-j{self.jaccard:.2f}-c{self.containment:.2f}-m{self.min_shingles}"
+                f"-f{self.prefilter}x{self.prefilter_margin:.2f}")
+
+
+METHOD = Method()
+METHOD_VERSION = METHOD.version
+
+# Scripts written without spaces between words: Thai, Lao, Khmer, Myanmar, Japanese kana, CJK ideographs.
+_UNSPACED = re.compile(r"[\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]")
+_WORD = re.compile(r"\w+")
+
+# Bytes of UTF-8 text that belong to a word: ASCII letters and digits (digits stay: templated stories
+# differ mainly in their numbers) and every byte of a non-ASCII character, except the punctuation
+# blocks found below (general punctuation, Latin-1 signs, CJK punctuation, fullwidth forms).
+_WORD_BYTE = np.zeros(256, dtype=bool)
+_WORD_BYTE[[*range(ord("0"), ord("9") + 1), *range(ord("a"), ord("z") + 1), *range(ord("A"), ord("Z") + 1)]] = True
+_WORD_BYTE[0x80:] = True
+_PUNCTUATION_LEADS = (  # (lead bytes, second byte range) of 2- and 3-byte punctuation characters
+    (b"\xc2", 0xA0, 0xBF),  # U+00A0-00BF: NBSP, inverted marks, guillemets, currency and other signs
+    (b"\xe2\x80", 0x80, 0xBF),  # U+2000-203F: dashes, curly quotes, ellipsis, spaces
+    (b"\xe3\x80", 0x80, 0xBF),  # U+3000-303F: ideographic space, comma, full stop, brackets
+    (b"\xef\xbc", 0x80, 0x8F),  # U+FF00-FF0F: fullwidth ! " # ... , - . /
+)
+
+
+def is_unspaced(text: str) -> bool:
+    """True when most letters belong to scripts written without spaces (Chinese, Japanese, Thai, ...)."""
+    if text.isascii():
+        return False
+    sample = text[:2000]
+    if not _UNSPACED.search(sample):
+        return False
+    unspaced = len(_UNSPACED.findall(sample))
+    return unspaced * 2 >= sum(c.isalnum() for c in sample)
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: every output bit depends on every input bit (uint64, wrapping)."""
+    x = x ^ (x >> _U64(30))
+    x = x * _U64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> _U64(27))
+    x = x * _U64(0x94D049BB133111EB)
+    return x ^ (x >> _U64(31))
+
+
+def _word_mask(data: np.ndarray) -> np.ndarray:
+    """Which bytes of UTF-8 `data` are inside a word (punctuation and white space separate words)."""
+    inside = _WORD_BYTE[data]
+    for lead, low, high in _PUNCTUATION_LEADS:
+        width = len(lead) + 1
+        if len(data) < width:
+            continue
+        hit = data[:len(data) - width + 1] == lead[0]
+        if len(lead) == 2:
+            hit &= data[1:len(data) - width + 2] == lead[1]
+        last = data[width - 1:]
+        hit &= (last >= low) & (last <= high)
+        for offset in range(width):
+            inside[offset:offset + len(hit)][hit] = False
+    return inside
+
+
+def _token_hashes(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A stable 64-bit hash and the start offset of every word of UTF-8 `data`, for all words at
+    once: each word's bytes are read 8 at a time (little-endian) and folded in with a fixed mixer."""
+    inside = _word_mask(data)
+    edges = np.diff(np.concatenate(([False], inside, [False])).astype(np.int8))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    if not len(starts):
+        return np.empty(0, dtype=_U64), starts
+    padded = np.concatenate((data, np.zeros(8, dtype=np.uint8)))
+    # windows[i] = the 8 bytes from offset i, as one little-endian integer (overlapping, no copy)
+    windows = np.ndarray(shape=(len(data),), dtype="<u8", buffer=padded, offset=0, strides=(1,))
+    lengths = ends - starts
+    words = _mix(lengths.astype(_U64) + _U64(0x2545F4914F6CDD1D))
+    active = np.arange(len(starts))
+    offset = 0
+    with np.errstate(over="ignore"):
+        while len(active):
+            left = lengths[active] - offset
+            chunk = windows[starts[active] + offset]
+            keep_bits = np.minimum(left, 8).astype(_U64) * _U64(8)
+            mask = np.where(keep_bits >= _U64(64), _U64(0xFFFFFFFFFFFFFFFF),
+                            (_U64(1) << (keep_bits & _U64(63))) - _U64(1))
+            words[active] = _mix(words[active] * _U64(0x9E3779B97F4A7C15) + (chunk & mask))
+            offset += 8
+            active = active[left > 8]
+    return words, starts
+
+
+def _ngrams(units: np.ndarray, owner: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """32-bit hashes of every run of n consecutive units of one owner, and that owner."""
+    if len(units) < n:
+        return np.empty(0, dtype=np.uint32), np.empty(0, dtype=np.int64)
+    count = len(units) - n + 1
+    same = owner[:count] == owner[n - 1:]
+    with np.errstate(over="ignore"):
+        acc = units[:count].copy()
+        for offset in range(1, n):
+            acc = acc * _U64(0x9E3779B97F4A7C15) + (units[offset:offset + count] ^ _U64(offset))
+        acc = _mix(acc)
+    return (acc[same] >> _U64(32)).astype(np.uint32), owner[:count][same]
+
+
+def shingle_sets(texts: list[str], *, method: Method = METHOD) -> list[np.ndarray]:
+    """Per text, the distinct 32-bit hashes of its shingles: word n-grams of the case-folded text
+    (punctuation separates words, digits kept), or character n-grams for unspaced scripts.
+
+    All texts are tokenised and hashed together in numpy (a Python regex per text costs ~100 us)."""
+    folded = [text.casefold() for text in texts]
+    unspaced = [is_unspaced(text) for text in folded]
+    encoded = [b"" if flag else text.encode("utf-8") for text, flag in zip(folded, unspaced)]
+    lengths = np.array([len(e) + 1 for e in encoded], dtype=np.int64)
+    data = np.frombuffer(b" ".join(encoded) + b" ", dtype=np.uint8)  # a space ends every text's last word
+    words, starts = _token_hashes(data)
+    owner = np.searchsorted(np.cumsum(lengths), starts, side="right")
+    hashes, owners = _ngrams(words, owner, method.word_shingle)
+    key = _distinct((owners.astype(_U64) << _U64(32)) | hashes.astype(_U64))
+    bounds = np.searchsorted(key >> _U64(32), np.arange(len(texts) + 1, dtype=_U64))
+    values = (key & _U64(0xFFFFFFFF)).astype(np.uint32)
+    sets = [values[bounds[i]:bounds[i + 1]] for i in range(len(texts))]
+    for i in np.flatnonzero(unspaced):
+        sets[i] = _char_shingles(folded[i], method.char_shingle)
+    return sets
+
+
+def _char_shingles(text: str, n: int) -> np.ndarray:
+    letters = "".join(_WORD.findall(text))
+    units = np.frombuffer(letters.encode("utf-32-le"), dtype=np.uint32).astype(_U64)
+    with np.errstate(over="ignore"):
+        units = _mix(units + _U64(0x632BE59BD9B4E019))
+    hashes, _ = _ngrams(units, np.zeros(len(units), dtype=np.int64), n)
+    return _distinct(hashes)
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (np.unique's hash-table path is several times slower on these arrays)."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+
+
+def shingle_hashes(text: str, *, method: Method = METHOD) -> np.ndarray:
+    """Distinct 32-bit shingle hashes of one text (see `shingle_sets`)."""
+    return shingle_sets([text], method=method)[0]
+
+
+def _permutation_parameters(count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Fixed odd multipliers and offsets of the 32-bit permutations x -> a*x + b (mod 2**32)."""
+    seeds = [hashlib.blake2b(f"newsetl-minhash:{i}".encode(), digest_size=8).digest() for i in range(count)]
+    a = np.array([int.from_bytes(s[:4], "little") | 1 for s in seeds], dtype=np.uint32)
+    b = np.array([int.from_bytes(s[4:], "little") for s in seeds], dtype=np.uint32)
+    return a, b
+
+
+_PERMUTATIONS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def minhash(shingles: list[np.ndarray], *, method: Method = METHOD, block: int = 12_000) -> np.ndarray:
+    """One row of `permutations` minima per shingle set (uint32); all-ones for an empty set.
+
+    Sets are processed together, `block` shingles at a time (a 112 x block uint32 matrix, ~5 MB),
+    so numpy's per-call cost is paid per block, not per article."""
+    if method.permutations not in _PERMUTATIONS:
+        _PERMUTATIONS[method.permutations] = _permutation_parameters(method.permutations)
+    a, b = _PERMUTATIONS[method.permutations]
+    out = np.full((len(shingles), method.permutations), np.iinfo(np.uint32).max, dtype=np.uint32)
+    start = 0
+    while start < len(shingles):
+        stop, size = start, 0
+        while stop < len(shingles) and (size == 0 or size + len(shingles[stop]) <= block):
+            size += len(shingles[stop])
+            stop += 1
+        group = [s for s in shingles[start:stop]]
+        lengths = np.array([len(s) for s in group])
+        filled = np.flatnonzero(lengths)
+        if len(filled):
+            values = np.concatenate([group[i] for i in filled])
+            matrix = np.multiply.outer(a, values)  # uint32 arithmetic wraps: a permutation of 2**32
+            matrix += b[:, None]
+            offsets = np.concatenate(([0], np.cumsum(lengths[filled])[:-1]))
+            out[start + filled] = np.minimum.reduceat(matrix, offsets, axis=1).T
+        start = stop
+    return out
+
+
+def band_keys(signatures: np.ndarray, *, method: Method = METHOD) -> np.ndarray:
+    """One int64 key per band (rows x uint32 of the signature, and the band's number, mixed)."""
+    n = signatures.shape[0]
+    used = signatures[:, :method.bands * method.rows].astype(_U64).reshape(n, method.bands, method.rows)
+    with np.errstate(over="ignore"):
+        keys = np.broadcast_to(np.arange(method.bands, dtype=_U64) + _U64(0x51ED270B27D8A0C3), (n, method.bands))
+        for row in range(method.rows):
+            keys = _mix(keys * _U64(0x9E3779B97F4A7C15) + used[:, :, row])
+    return keys.view(np.int64)
+
+
+def signature_frame(articles: pd.DataFrame, *, method: Method = METHOD) -> pd.DataFrame:
+    """Per article (article_id, source_path, source_sha256, ingest_date, body): its shingle count,
+    MinHash signature (little-endian uint32 bytes) and band keys (none below the shingle floor)."""
+    if articles.empty:
+        return pd.DataFrame(columns=["article_id", "source_path", "source_sha256", "shingle_count", "minhash",
+                                     "band_keys", "method_version", "ingest_date"])
+    shingles = shingle_sets(articles["body"].tolist(), method=method)
+    counts = np.array([len(s) for s in shingles], dtype=np.int32)
+    signatures = minhash(shingles, method=method)
+    keys = band_keys(signatures, method=method)
+    linkable = counts >= method.min_shingles
+    return pd.DataFrame({
+        "article_id": articles["article_id"].to_numpy(),
+        "source_path": articles["source_path"].to_numpy(),
+        "source_sha256": articles["source_sha256"].to_numpy(),
+        "shingle_count": counts,
+        "minhash": [row.tobytes() for row in signatures.astype("<u4")],
+        "band_keys": [row.tolist() if ok else [] for row, ok in zip(keys, linkable)],
+        "method_version": method.version,
+        "ingest_date": articles["ingest_date"].to_numpy(),
+    })
+
+
+def decode_minhash(values: pa.ChunkedArray | pa.Array | list[bytes], *, method: Method = METHOD) -> np.ndarray:
+    """The signatures stored as bytes, back as an (n, permutations) uint32 matrix; from an Arrow
+    binary column the matrix is a view of its data buffer (no Python bytes objects, no copy)."""
+    width = 4 * method.permutations
+    if isinstance(values, list):
+        values = pa.array(values, pa.binary())
+    array = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    if len(array) == 0:
+        return np.empty((0, method.permutations), dtype=np.uint32)
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset:array.offset + len(array) + 1]
+    if array.null_count or not (np.diff(offsets) == width).all():
+        raise ValueError(f"signatures of {width} bytes expected (method {method.version})")
+    data = np.frombuffer(array.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
+    return data.view("<u4").reshape(len(array), method.permutations)
+
+
+def score_pairs(left: np.ndarray, right: np.ndarray, left_count: np.ndarray, right_count: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Estimated Jaccard (share of equal minima) and containment of the smaller shingle set in the larger."""
+    jaccard = (left == right).mean(axis=1)
+    smaller = np.minimum(left_count, right_count).astype(np.float64)
+    intersection = jaccard / (1.0 + jaccard) * (left_count.astype(np.float64) + right_count)
+    containment = np.minimum(1.0, np.divide(intersection, smaller, out=np.zeros_like(intersection), where=smaller > 0))
+    return jaccard, containment
+
+
+def accepted(jaccard: np.ndarray, containment: np.ndarray, *, method: Method = METHOD) -> np.ndarray:
+    return (jaccard >= method.jaccard) | (containment >= method.containment)
+
+
+def component_roots(order: np.ndarray, edges_a: np.ndarray, edges_b: np.ndarray) -> np.ndarray:
+    """Root of each node's connected component: its member with the smallest `order`.
+
+    Nodes are 0..n-1, `order` is each node's rank (earliest first), edges are index pairs.
+    Label propagation with pointer jumping, vectorised; a node without edges is its own root."""
+    n = len(order)
+    rank_to_node = np.empty(n, dtype=np.int64)
+    rank_to_node[order] = np.arange(n)
+    label = order.astype(np.int64).copy()  # each node starts labelled with its own rank
+    a, b = edges_a.astype(np.int64), edges_b.astype(np.int64)
+    while len(a):
+        low = np.minimum(label[a], label[b])
+        before = label.copy()
+        np.minimum.at(label, a, low)
+        np.minimum.at(label, b, low)
+        # Pointer jumping: a node takes the label of the node its label names, until nothing moves.
+        while True:
+            jumped = label[rank_to_node[label]]
+            if np.array_equal(jumped, label):
+                break
+            label = jumped
+        if np.array_equal(label, before):
+            break
+    return rank_to_node[label]
+
+
+def near_duplicate_of(members: pd.DataFrame, edges: pd.DataFrame) -> pd.Series:
+    """`near_duplicate_of` per member (article_id, ingest_date, source_path): the article_id of the
+    earliest member of its component (by ingest_date, then source_path), null for that one and for
+    articles alone. `edges` holds article_id pairs (article_id, other_id) between members."""
+    if members.empty:
+        return pd.Series([], dtype="object", index=members.index, name="near_duplicate_of")
+    ranked = members.reset_index(drop=True)
+    order = np.empty(len(ranked), dtype=np.int64)
+    order[np.lexsort((ranked["source_path"].to_numpy(), ranked["ingest_date"].to_numpy()))] = np.arange(len(ranked))
+    position = pd.Series(np.arange(len(ranked)), index=ranked["article_id"].to_numpy())
+    a = position.reindex(edges["article_id"].to_numpy()).to_numpy()
+    b = position.reindex(edges["other_id"].to_numpy()).to_numpy()
+    keep = ~(np.isnan(a) | np.isnan(b)) if len(edges) else np.zeros(0, dtype=bool)
+    roots = component_roots(order, a[keep].astype(np.int64), b[keep].astype(np.int64))
+    ids = ranked["article_id"].to_numpy()
+    root_ids = ids[roots]
+    values = np.where(roots == np.arange(len(ranked)), None, root_ids).astype(object)
+    return pd.Series(values, index=members.index, name="near_duplicate_of")
+
+
+def link_pairs(left: np.ndarray, right: np.ndarray, left_count: np.ndarray, right_count: np.ndarray, *,
+               method: Method = METHOD) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Score candidate pairs: (accepted mask, estimated Jaccard, estimated containment)."""
+    if len(left) == 0:
+        empty = np.empty(0, dtype=np.float64)
+        return np.empty(0, dtype=bool), empty, empty
+    jaccard, containment = score_pairs(left, right, left_count, right_count)
+    return accepted(jaccard, containment, method=method), jaccard, containment
+
+
+def key_matrix(band_key_lists: pa.ChunkedArray | pa.Array, *, method: Method = METHOD) -> tuple[np.ndarray, np.ndarray]:
+    """Band keys stored as list<int64> -> (rows that have keys, their (n, bands) int64 matrix)."""
+    lists = band_key_lists.combine_chunks() if isinstance(band_key_lists, pa.ChunkedArray) else band_key_lists
+    lengths = pc.list_value_length(lists).fill_null(0).to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero(lengths == method.bands)
+    if not len(rows):
+        return rows, np.empty((0, method.bands), dtype=np.int64)
+    every = len(rows) == len(lists)  # taking every row would copy them all
+    values = pc.list_flatten(lists if every else lists.take(pa.array(rows))).to_numpy()
+    return rows, values.reshape(len(rows), method.bands)
+
+
+def linked_pairs(probe: "Side", index: "Side", *, window_days: int, same: bool, method: Method = METHOD,
+                 chunk: int = 16_384, threads: int = 2) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Accepted pairs (probe row, index row, Jaccard, containment) among pairs sharing a band key and
+    at most `window_days` apart; `same`: probe and index are one side, each unordered pair once.
+
+    Band by band (sort + search), scored `chunk` pairs at a time (~15 MB of gathered signatures a
+    thread): memory follows the bands in flight and the accepted pairs, never all candidate pairs. Bands run on `threads` threads
+    (numpy's sorts, gathers and compares release the GIL); results are joined in band order."""
+    empty = tuple(np.empty(0, dtype=t) for t in (np.int64, np.int64, np.float64, np.float64))
+    if not len(probe.keys) or not len(index.keys):
+        return empty
+    # the minima the prefilter reads, contiguous: gathering 64-byte rows beats slicing 448-byte ones
+    probe_head = np.ascontiguousarray(probe.signatures[:, :method.prefilter])
+    index_head = probe_head if same else np.ascontiguousarray(index.signatures[:, :method.prefilter])
+
+    def band_links(band: int) -> list[tuple[np.ndarray, ...]]:
+        p, i = (_same_band_pairs if same else _band_pairs)(probe.keys[:, band], index.keys[:, band])
+        keep = np.abs(probe.days[p] - index.days[i]) <= window_days
+        p, i = p[keep], i[keep]
+        found = []
+        for start in range(0, len(p), chunk):
+            pp, ii = p[start:start + chunk], i[start:start + chunk]
+            plausible = _plausible(probe_head[pp], index_head[ii], probe.counts[pp], index.counts[ii], method=method)
+            pp, ii = pp[plausible], ii[plausible]
+            ok, jaccard, containment = link_pairs(probe.signatures[pp], index.signatures[ii], probe.counts[pp],
+                                                  index.counts[ii], method=method)
+            found.append((pp[ok], ii[ok], jaccard[ok], containment[ok]))
+        return found
+
+    with ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="near-duplicates") as pool:
+        found = [part for parts in pool.map(band_links, range(method.bands)) for part in parts]
+    if not found:
+        return empty
+    p, i, jaccard, containment = (np.concatenate(column) for column in zip(*found))
+    # A pair colliding in several bands was scored in each (cheaper than checking earlier bands for
+    # every candidate: most candidates collide once, and are rejected); keep it once.
+    _, first = np.unique(p.astype(np.int64) * np.int64(len(index.keys)) + i, return_index=True)
+    return probe.rows[p[first]], index.rows[i[first]], jaccard[first], containment[first]
+
+
+def _band_pairs(wanted: np.ndarray, column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(probe row, index row) for every probe key equal to an index key of this band."""
+    order = np.argsort(column, kind="stable")
+    ordered = column[order]
+    low = np.searchsorted(ordered, wanted, side="left")
+    hits = np.searchsorted(ordered, wanted, side="right") - low
+    total = int(hits.sum())
+    if not total:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    p = np.repeat(np.arange(len(wanted), dtype=np.int32), hits)
+    i = order[np.repeat(low, hits) + (np.arange(total) - np.repeat(np.cumsum(hits) - hits, hits))].astype(np.int32)
+    return p, i
+
+
+def _same_band_pairs(column: np.ndarray, _: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each unordered pair of rows with equal keys of this band once, as (lower row, higher row)."""
+    order = np.argsort(column, kind="stable").astype(np.int32)  # int32 rows: a band's pairs take half the memory
+    ordered = column[order]
+    # each sorted position pairs with the later positions of its run of equal keys
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1]))).astype(np.int32)
+    ends = np.append(starts[1:], np.int32(len(ordered)))
+    later = np.repeat(ends, ends - starts) - np.arange(len(ordered), dtype=np.int32) - 1
+    total = int(later.sum(dtype=np.int64))
+    if not total:
+        return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.int32)
+    first = np.repeat(np.arange(len(ordered), dtype=np.int32), later)
+    second = np.arange(total, dtype=np.int64)
+    second -= np.repeat(np.cumsum(later, dtype=np.int64) - later, later)
+    second += first + 1
+    a, b = order[first], order[second]
+    del first, second
+    return np.minimum(a, b), np.maximum(a, b)
+
+
+def _plausible(left: np.ndarray, right: np.ndarray, left_count: np.ndarray, right_count: np.ndarray, *,
+               method: Method) -> np.ndarray:
+    """Pairs worth scoring on every permutation: the first `prefilter` minima agree often enough that
+    the pair could reach a threshold (text with much shared boilerplate collides in a band far more
+    often than it links; reading 16 minima instead of 112 makes rejecting those cheap)."""
+    estimate = (left == right).mean(axis=1)
+    small = np.minimum(left_count, right_count).astype(np.float64)
+    # the Jaccard at which the containment threshold is reached for these two sizes
+    for_containment = method.containment * small / np.maximum(left_count + right_count - method.containment * small, 1.0)
+    needed = np.minimum(method.jaccard, for_containment)
+    return estimate >= needed - method.prefilter_margin
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a probe: rows (positions in the caller's table), band keys, signatures, counts, days."""
+    rows: np.ndarray
+    keys: np.ndarray
+    signatures: np.ndarray
+    counts: np.ndarray
+    days: np.ndarray
