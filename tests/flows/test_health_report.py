@@ -269,7 +269,7 @@ def write_synthetic_articles(warehouse: Path, days: list[date], per_day: int, *,
     languages = np.array(["en", "fr", "es", "de", "ar", None], dtype=object)
     flags = ["short_body", "title_in_body", "no_language", "single_paragraph"]
     schema = ARTICLES.file_schema()
-    if near:
+    if near and "near_duplicate_of" not in schema.names:  # a schema from before near-duplicates
         schema = schema.append(pa.field("near_duplicate_of", pa.string()))
     for d, day in enumerate(days):
         ids = np.array([f"{d:04x}{i:012x}" for i in range(per_day)], dtype=object)
