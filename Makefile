@@ -45,7 +45,7 @@ bench: setup
 	$(BIN)/python bench/neardup.py --seeds 1 2
 
 docs: setup
-	$(BIN)/python -m schemas --write README.md
+	$(BIN)/python -m newsetl.schemas --write README.md
 
 clean:
 	rm -rf $(VENV) $(OLDEST_VENV) .prefect .pytest_cache .hypothesis

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from same_output import REPO, _export  # noqa: E402
+from same_output import REPO, _export, code_module  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,9 +65,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _child(raw: Path, code: Path, files: int) -> int:
     sys.path.insert(0, str(code))
-    from transforms.document import clean_article
-    from transforms.identity import is_compressed
-    from transforms.rejects import Rejected
+    clean_article = code_module(code, "transforms.document").clean_article
+    is_compressed = code_module(code, "transforms.identity").is_compressed
+    Rejected = code_module(code, "transforms.rejects").Rejected
 
     paths = sorted(p for p in raw.rglob("*") if p.is_file() and not p.name.startswith("."))[:files]
     blobs = [(p.read_bytes(), is_compressed(p.name)) for p in paths]

@@ -30,8 +30,8 @@ import pyarrow.parquet as pq
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from schemas import ARTICLES, SIGNATURES  # noqa: E402
-from transforms.neardup import METHOD  # noqa: E402
+from newsetl.schemas import ARTICLES, SIGNATURES  # noqa: E402
+from newsetl.transforms.neardup import METHOD  # noqa: E402
 
 DROP_DAY = dt.date(2024, 1, 1)  # bench/generate.py's day 0
 

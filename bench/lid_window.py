@@ -15,10 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from transforms.document import clean_article  # noqa: E402
-from transforms.identity import is_compressed  # noqa: E402
-from transforms.language import detect_language  # noqa: E402
-from transforms.rejects import Rejected  # noqa: E402
+from newsetl.transforms.document import clean_article  # noqa: E402
+from newsetl.transforms.identity import is_compressed  # noqa: E402
+from newsetl.transforms.language import detect_language  # noqa: E402
+from newsetl.transforms.rejects import Rejected  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

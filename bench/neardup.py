@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from syndication import generate  # noqa: E402
-from transforms.neardup import (METHOD, Method, Side, band_keys, component_roots, linked_pairs,  # noqa: E402
+from newsetl.transforms.neardup import (METHOD, Method, Side, band_keys, component_roots, linked_pairs,  # noqa: E402
                                 minhash, shingle_sets)
 
 # Any band collision is a duplicate: thresholds at 0 accept every candidate pair.

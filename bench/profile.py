@@ -18,10 +18,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pandas as pd  # noqa: E402
 
-from flows.batch import BatchJob, run_batch  # noqa: E402
-from flows.plan import plan_ingest, write_plan  # noqa: E402
-from flows.rawzone import scan_raw_zone  # noqa: E402
-from schemas import FILES  # noqa: E402
+from newsetl.flows.batch import BatchJob, run_batch  # noqa: E402
+from newsetl.flows.plan import plan_ingest, write_plan  # noqa: E402
+from newsetl.flows.rawzone import scan_raw_zone  # noqa: E402
+from newsetl.schemas import FILES  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

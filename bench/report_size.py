@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flows.health import build_report  # noqa: E402
+from newsetl.flows.health import build_report  # noqa: E402
 from tests.flows.test_health_report import write_synthetic_articles  # noqa: E402
 
 

@@ -324,7 +324,7 @@ def _prefect_env() -> None:
     """The Prefect environment newsetl's CLI sets for itself (project-local home, no telemetry,
     time for a new home's first start), so the start-up probes measure the same server start."""
     sys.path.insert(0, str(BENCH.parent))
-    from flows.runtime import configure_prefect_env
+    from newsetl.flows.runtime import configure_prefect_env
 
     configure_prefect_env(home=os.environ.get("PREFECT_HOME") or BENCH.parent / ".prefect")
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib
 import math
 import os
 import re
@@ -56,12 +57,24 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _export(revision: str, folder: Path) -> Path:
-    """`transforms/` and `schemas/` of `revision` in `folder`."""
-    folder.mkdir(parents=True)
+    """`transforms/` and `schemas/` of `revision` in `folder`/newsetl/, importable as `newsetl.transforms` (the
+    code's imports since the namespace change) and, through links, as `transforms` (the imports before it)."""
+    (folder / "newsetl").mkdir(parents=True)
     archive = subprocess.run(["git", "-C", str(REPO), "archive", revision, "transforms", "schemas"],
                              check=True, capture_output=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    subprocess.run(["tar", "-x", "-C", str(folder / "newsetl")], input=archive, check=True)
+    for package in ("transforms", "schemas"):
+        (folder / package).symlink_to(folder / "newsetl" / package)
     return folder
+
+
+def code_module(code: Path, name: str):
+    """The module `name` (e.g. 'transforms.articles') of the code in `code`, whichever imports that code uses."""
+    exported = code / "newsetl" / "transforms" / "articles.py"
+    new_style = not exported.exists() or "from newsetl." in exported.read_text()
+    module = importlib.import_module(f"newsetl.{name}" if new_style else name)
+    assert Path(module.__file__).is_relative_to(code), f"wrong {name} imported: {module.__file__}"
+    return module
 
 
 def _dump(raw: Path, *, code: Path, out: Path) -> int:
@@ -69,9 +82,7 @@ def _dump(raw: Path, *, code: Path, out: Path) -> int:
     sys.path.insert(0, str(code))
     import pandas as pd
 
-    from transforms.articles import build_articles
-
-    assert Path(sys.modules["transforms.articles"].__file__).is_relative_to(code), "wrong transforms imported"
+    build_articles = code_module(code, "transforms.articles").build_articles
     paths = sorted(p for p in raw.rglob("*") if p.is_file()
                    and not any(part.startswith(".") for part in p.relative_to(raw).parts))
     tables: dict[str, list] = {name: [] for name in TABLES}

@@ -15,8 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from flows.rawzone import read_raw_file
-from schemas import ARTICLES, FILES, PARAGRAPHS, REJECTS, SIGNATURES, Table
+from newsetl.flows.rawzone import read_raw_file
+from newsetl.schemas import ARTICLES, FILES, PARAGRAPHS, REJECTS, SIGNATURES, Table
 
 PLAN_FOLDER = "plan"
 
@@ -48,8 +48,8 @@ def run_batch(job: BatchJob, *, chunk_files: int = CHUNK_FILES) -> dict:
     """Process the files planned for one batch; stage their rows; return counts only."""
     # Imported in the worker only: cleaning loads ftfy, charset-normalizer and the language model,
     # which the driver (it imports this module to name the task) never needs.
-    from transforms.articles import build_articles
-    from transforms.neardup import signature_frame
+    from newsetl.transforms.articles import build_articles
+    from newsetl.transforms.neardup import signature_frame
     plan = pq.read_table(batch_plan_path(job.staging, job.batch)).to_pandas()
     root = Path(job.raw)
     processed_at = datetime.now(timezone.utc)

@@ -12,9 +12,9 @@ import time
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
-from flows.lifeline import end_cli_runs_promptly, say_once
-from flows.runtime import configure_prefect_env
-from flows.settings import SettingError, check_day_range, parse_day, resolve_settings
+from newsetl.flows.lifeline import end_cli_runs_promptly, say_once
+from newsetl.flows.runtime import configure_prefect_env
+from newsetl.flows.settings import SettingError, check_day_range, parse_day, resolve_settings
 
 
 class _Parser(argparse.ArgumentParser):
@@ -108,7 +108,7 @@ def _run(args: argparse.Namespace, *, as_command: bool) -> int:
     if as_command:
         end_cli_runs_promptly(args.command)
     with _prefect_api() if as_command else nullcontext():
-        from flows.ingest import backfill_flow, ingest_flow, with_runner  # imports Prefect: after the API is set
+        from newsetl.flows.ingest import backfill_flow, ingest_flow, with_runner  # imports Prefect: after the API is set
 
         if args.command == "ingest":
             state = with_runner(ingest_flow, settings)(settings, return_state=True)
@@ -129,7 +129,7 @@ def _prefect_api():
     if os.environ.get("PREFECT_API_URL"):
         yield
         return
-    from flows.server import LocalServer, standing_server
+    from newsetl.flows.server import LocalServer, standing_server
 
     home = Path(os.environ["PREFECT_HOME"])
     standing = standing_server(home)
@@ -160,7 +160,7 @@ def _drain_prefect_senders(timeout: float = 10.0) -> None:
 
 
 def _server(args: argparse.Namespace) -> int:
-    from flows.server import standing_server, start_standing, stop_standing
+    from newsetl.flows.server import standing_server, start_standing, stop_standing
 
     home = Path(os.environ["PREFECT_HOME"])
     if args.action == "start":
@@ -178,7 +178,7 @@ def _server(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from flows.serve import DEFAULT_CRON, serve
+    from newsetl.flows.serve import DEFAULT_CRON, serve
 
     return serve(resolve_settings(args.raw, args.warehouse, **_options(args)), cron=args.cron or DEFAULT_CRON)
 
@@ -197,11 +197,11 @@ def _summary_line(command: str, run: dict, seconds: float) -> str:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from flows.status import render_status, warehouse_status
+    from newsetl.flows.status import render_status, warehouse_status
 
     raw = args.raw or os.environ.get("NEWSETL_RAW") or "raw"
     warehouse = args.warehouse or os.environ.get("NEWSETL_WAREHOUSE") or "warehouse"
-    from flows.warehouse import WarehouseDamaged
+    from newsetl.flows.warehouse import WarehouseDamaged
 
     try:
         print(render_status(warehouse_status(warehouse, raw)))
@@ -212,7 +212,7 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from flows.health import build_report
+    from newsetl.flows.health import build_report
 
     start = parse_day(args.start, option="--start") if args.start else None
     end = parse_day(args.end, option="--end") if args.end else None

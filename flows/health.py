@@ -21,10 +21,10 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from flows.settings import SettingError
-from flows.warehouse import Warehouse
-from schemas import ARTICLES, REJECTS, RUNS, TABLES
-from transforms.feed_health import (NO_LANGUAGE, NO_PUBLISHER, Rules, biggest_clusters, daily_counts,
+from newsetl.flows.settings import SettingError
+from newsetl.flows.warehouse import Warehouse
+from newsetl.schemas import ARTICLES, REJECTS, RUNS, TABLES
+from newsetl.transforms.feed_health import (NO_LANGUAGE, NO_PUBLISHER, Rules, biggest_clusters, daily_counts,
                                     duplicate_shares, flag_counts, new_languages, publisher_drops, share_spikes,
                                     word_count_histogram, word_count_quantiles)
 
@@ -92,7 +92,7 @@ def build_report(warehouse: str | Path, *, start: date | None = None, end: date 
     target = _output_path(store, out)
     days, history = choose_days(store, start, end, window=rules.window)
     health = gather(store, days, history, rules=rules, explicit_end=end is not None)
-    from flows.health_page import render_page  # matplotlib: imported only when a page is drawn
+    from newsetl.flows.health_page import render_page  # matplotlib: imported only when a page is drawn
 
     page = render_page(health, warehouse=store.root, generated_at=now or datetime.now(timezone.utc))
     _write_atomically(target, page)

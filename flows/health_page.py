@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from flows import health_charts as charts
-from flows.health import MAX_PUBLISHER_ROWS, RUNS_LISTED, FeedHealth, alert_sentences, escape
-from transforms.feed_health import NO_PUBLISHER
-from transforms.quality import QUALITY_FLAGS
+from newsetl.flows import health_charts as charts
+from newsetl.flows.health import MAX_PUBLISHER_ROWS, RUNS_LISTED, FeedHealth, alert_sentences, escape
+from newsetl.transforms.feed_health import NO_PUBLISHER
+from newsetl.transforms.quality import QUALITY_FLAGS
 
 SECTIONS = [("publishers", "Publishers"), ("rejects", "Rejects"), ("duplicates", "Duplicates"),
             ("languages", "Languages"), ("words", "Word counts"), ("quality", "Quality flags"), ("runs", "Runs")]

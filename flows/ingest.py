@@ -25,18 +25,18 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.states import Failed
 
-from flows import lifeline
-from flows.batch import BatchJob, run_batch
-from flows.health import run_summary
-from flows.lock import LockTimeout, writer_lock
-from flows.plan import MANIFEST_COLUMNS, plan_backfill, plan_ingest, write_plan
-from flows.publish import publish_run
-from flows.report import Progress, install_pause_hooks, pause_at, publish_artifact, staged_rejects
-from flows.rawzone import RawZoneError, scan_raw_zone
-from flows.runners import local_processes, run_in_processes, task_runner_for
-from flows.settings import Settings, SettingError, check_day_range, parse_day, pipeline_version, resolve_settings
-from flows.warehouse import Warehouse, WarehouseDamaged
-from schemas import ARTICLES, FILES, REJECTS, RUNS
+from newsetl.flows import lifeline
+from newsetl.flows.batch import BatchJob, run_batch
+from newsetl.flows.health import run_summary
+from newsetl.flows.lock import LockTimeout, writer_lock
+from newsetl.flows.plan import MANIFEST_COLUMNS, plan_backfill, plan_ingest, write_plan
+from newsetl.flows.publish import publish_run
+from newsetl.flows.report import Progress, install_pause_hooks, pause_at, publish_artifact, staged_rejects
+from newsetl.flows.rawzone import RawZoneError, scan_raw_zone
+from newsetl.flows.runners import local_processes, run_in_processes, task_runner_for
+from newsetl.flows.settings import Settings, SettingError, check_day_range, parse_day, pipeline_version, resolve_settings
+from newsetl.flows.warehouse import Warehouse, WarehouseDamaged
+from newsetl.schemas import ARTICLES, FILES, REJECTS, RUNS
 
 log = logging.getLogger("newsetl.flow")
 

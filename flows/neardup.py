@@ -25,9 +25,9 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from flows.warehouse import Warehouse
-from schemas import ARTICLES, NEAR_DUPLICATES, SIGNATURES
-from transforms.neardup import METHOD, Method, Side, decode_minhash, key_matrix, linked_pairs, near_duplicate_of
+from newsetl.flows.warehouse import Warehouse
+from newsetl.schemas import ARTICLES, NEAR_DUPLICATES, SIGNATURES
+from newsetl.transforms.neardup import METHOD, Method, Side, decode_minhash, key_matrix, linked_pairs, near_duplicate_of
 
 SIGNATURE_COLUMNS = ["article_id", "source_path", "ingest_date", "shingle_count", "minhash", "band_keys",
                      "method_version"]

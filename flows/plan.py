@@ -15,8 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from flows.batch import batch_plan_path
-from flows.rawzone import LISTING_SCHEMA
+from newsetl.flows.batch import batch_plan_path
+from newsetl.flows.rawzone import LISTING_SCHEMA
 
 MANIFEST_COLUMNS = ["source_path", "source_sha256", "size_bytes", "modified_at", "ingest_date", "status", "reject_reason"]
 

@@ -28,11 +28,11 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from flows.neardup import LinkPlan, apply_near_duplicates, drop_links_naming, plan_links
-from flows.warehouse import Warehouse
-from schemas import ARTICLES, FILES, NEAR_DUPLICATES, PARAGRAPHS, REJECTS, SIGNATURES, Table
-from transforms.duplicates import flag_duplicates
-from transforms.identity import article_id_for
+from newsetl.flows.neardup import LinkPlan, apply_near_duplicates, drop_links_naming, plan_links
+from newsetl.flows.warehouse import Warehouse
+from newsetl.schemas import ARTICLES, FILES, NEAR_DUPLICATES, PARAGRAPHS, REJECTS, SIGNATURES, Table
+from newsetl.transforms.duplicates import flag_duplicates
+from newsetl.transforms.identity import article_id_for
 
 log = logging.getLogger("newsetl.publish")
 DEDUPE_COLUMNS = ["article_id", "content_hash", "ingest_date", "source_path"]

@@ -22,7 +22,7 @@ from typing import Callable, TypeVar
 
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.settings import SettingError, Settings
+from newsetl.flows.settings import SettingError, Settings
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -13,8 +13,8 @@ import os
 import signal
 from pathlib import Path
 
-from flows.server import LocalServer
-from flows.settings import Settings, SettingError
+from newsetl.flows.server import LocalServer
+from newsetl.flows.settings import Settings, SettingError
 
 log = logging.getLogger("newsetl.serve")
 
@@ -34,7 +34,7 @@ def serve(settings: Settings, *, cron: str) -> int:
             server = LocalServer(Path(os.environ["PREFECT_HOME"]))
             server.start()
         _check_cron(cron)
-        from flows.ingest import scheduled_ingest  # imports Prefect: after PREFECT_API_URL is set
+        from newsetl.flows.ingest import scheduled_ingest  # imports Prefect: after PREFECT_API_URL is set
 
         log.info("serving ingest on %r for %s -> %s against %s", cron, settings.raw, settings.warehouse,
                  os.environ["PREFECT_API_URL"])

@@ -18,8 +18,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from flows.lifeline import proc_stat
-from flows.settings import SettingError
+from newsetl.flows.lifeline import proc_stat
+from newsetl.flows.settings import SettingError
 
 log = logging.getLogger("newsetl.server")
 

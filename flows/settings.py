@@ -14,7 +14,7 @@ from pathlib import Path
 
 # The version only: transforms.document would load ftfy, charset-normalizer and the language
 # model into the driver, which never cleans a document.
-from transforms.version import CLEANING_VERSION
+from newsetl.transforms.version import CLEANING_VERSION
 
 
 class SettingError(Exception):

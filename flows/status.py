@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from flows.lock import LockHolder, read_lock
-from flows.neardup import near_duplicate_status
-from flows.plan import MANIFEST_COLUMNS, pending_files, vanished_files
-from flows.rawzone import RawZoneError, scan_raw_zone
-from flows.warehouse import Warehouse
-from schemas import FILES, RUNS, TABLES
-from transforms.version import CLEANING_VERSION
+from newsetl.flows.lock import LockHolder, read_lock
+from newsetl.flows.neardup import near_duplicate_status
+from newsetl.flows.plan import MANIFEST_COLUMNS, pending_files, vanished_files
+from newsetl.flows.rawzone import RawZoneError, scan_raw_zone
+from newsetl.flows.warehouse import Warehouse
+from newsetl.schemas import FILES, RUNS, TABLES
+from newsetl.transforms.version import CLEANING_VERSION
 
 LAST_RUNS = 5
 

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from schemas import TABLES, Table
+from newsetl.schemas import TABLES, Table
 
 log = logging.getLogger("newsetl.warehouse")
 

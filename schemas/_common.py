@@ -1,6 +1,6 @@
 """Columns that several tables share, declared once with their one meaning."""
-from schemas._types import DAY, INT64, STRING, TIMESTAMP
-from schemas.table import Column
+from newsetl.schemas._types import DAY, INT64, STRING, TIMESTAMP
+from newsetl.schemas.table import Column
 
 SOURCE_PATH = Column("source_path", STRING, False, "path relative to the raw root, '/'-separated; a name byte that is not UTF-8 is written \\xNN (Python's backslashreplace)")
 SOURCE_SHA256 = Column("source_sha256", STRING, False, "sha256 of the raw file bytes")

@@ -1,7 +1,7 @@
 """articles: one row per accepted raw article file."""
-from schemas._common import INGEST_DATE, PIPELINE_VERSION, PROCESSED_AT, RUN_ID, SIZE_BYTES, SOURCE_PATH, SOURCE_SHA256
-from schemas._types import FLOAT32, INT32, STRING, STRINGS
-from schemas.table import Column as C, Table
+from newsetl.schemas._common import INGEST_DATE, PIPELINE_VERSION, PROCESSED_AT, RUN_ID, SIZE_BYTES, SOURCE_PATH, SOURCE_SHA256
+from newsetl.schemas._types import FLOAT32, INT32, STRING, STRINGS
+from newsetl.schemas.table import Column as C, Table
 
 ARTICLES = Table(
     name="articles",

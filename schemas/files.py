@@ -1,7 +1,7 @@
 """files: the manifest, one row per raw file the pipeline has seen."""
-from schemas._common import INGEST_DATE, SIZE_BYTES, SOURCE_PATH, SOURCE_SHA256
-from schemas._types import STRING, TIMESTAMP
-from schemas.table import Column as C, Table
+from newsetl.schemas._common import INGEST_DATE, SIZE_BYTES, SOURCE_PATH, SOURCE_SHA256
+from newsetl.schemas._types import STRING, TIMESTAMP
+from newsetl.schemas.table import Column as C, Table
 
 FILES = Table(
     name="files",

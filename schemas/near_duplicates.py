@@ -1,7 +1,7 @@
 """near_duplicates: one row per accepted near-duplicate link, under the later article's day."""
-from schemas._common import INGEST_DATE, PROCESSED_AT, RUN_ID
-from schemas._types import FLOAT32, STRING
-from schemas.table import Column as C, Table
+from newsetl.schemas._common import INGEST_DATE, PROCESSED_AT, RUN_ID
+from newsetl.schemas._types import FLOAT32, STRING
+from newsetl.schemas.table import Column as C, Table
 
 NEAR_DUPLICATES = Table(
     name="near_duplicates",

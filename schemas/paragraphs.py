@@ -1,6 +1,6 @@
 """paragraphs: one row per paragraph of an accepted article, for downstream NLP."""
-from schemas._types import DAY, INT32, STRING
-from schemas.table import Column as C, Table
+from newsetl.schemas._types import DAY, INT32, STRING
+from newsetl.schemas.table import Column as C, Table
 
 PARAGRAPHS = Table(
     name="paragraphs",

@@ -1,7 +1,7 @@
 """rejects: one row per raw file that could not become an article."""
-from schemas._common import INGEST_DATE, PIPELINE_VERSION, PROCESSED_AT, RUN_ID, SIZE_BYTES, SOURCE_PATH, SOURCE_SHA256
-from schemas._types import STRING
-from schemas.table import Column as C, Table
+from newsetl.schemas._common import INGEST_DATE, PIPELINE_VERSION, PROCESSED_AT, RUN_ID, SIZE_BYTES, SOURCE_PATH, SOURCE_SHA256
+from newsetl.schemas._types import STRING
+from newsetl.schemas.table import Column as C, Table
 
 REJECTS = Table(
     name="rejects",

@@ -1,6 +1,6 @@
 """runs: one row per flow run."""
-from schemas._types import DAY, FLOAT64, INT64, STRING, TIMESTAMP
-from schemas.table import Column as C, Table
+from newsetl.schemas._types import DAY, FLOAT64, INT64, STRING, TIMESTAMP
+from newsetl.schemas.table import Column as C, Table
 
 RUNS = Table(
     name="runs",

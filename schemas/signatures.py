@@ -1,7 +1,7 @@
 """signatures: the MinHash signature and LSH band keys of each article, for near-duplicate linking."""
-from schemas._common import INGEST_DATE, SOURCE_PATH, SOURCE_SHA256
-from schemas._types import BINARY, INT32, INT64S, STRING
-from schemas.table import Column as C, Table
+from newsetl.schemas._common import INGEST_DATE, SOURCE_PATH, SOURCE_SHA256
+from newsetl.schemas._types import BINARY, INT32, INT64S, STRING
+from newsetl.schemas.table import Column as C, Table
 
 SIGNATURES = Table(
     name="signatures",

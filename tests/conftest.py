@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.runtime import configure_prefect_env
+from newsetl.flows.runtime import configure_prefect_env
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "raw" / "2020-07-05" / "000_b7a10fd9200f5948.txt"

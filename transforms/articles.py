@@ -11,10 +11,10 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from transforms.document import clean_article
-from transforms.identity import is_article_file, is_compressed, with_article_ids
-from transforms.quality import count_words
-from transforms.rejects import Rejected
+from newsetl.transforms.document import clean_article
+from newsetl.transforms.identity import is_article_file, is_compressed, with_article_ids
+from newsetl.transforms.quality import count_words
+from newsetl.transforms.rejects import Rejected
 
 
 @dataclass(frozen=True)

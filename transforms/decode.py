@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import charset_normalizer
 
-from transforms.rejects import Rejected
+from newsetl.transforms.rejects import Rejected
 
 # Known binary signatures. A `.txt` holding one of these is a mis-named file.
 BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (

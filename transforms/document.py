@@ -18,16 +18,16 @@ from __future__ import annotations
 
 import hashlib
 
-from transforms.boilerplate import strip_boilerplate
-from transforms.decode import decode_bytes, decompress_gzip
-from transforms.language import detect_language
-from transforms.normalise import normalise_text
-from transforms.quality import quality_signals
-from transforms.rejects import Rejected, TimeBudget
-from transforms.structure import join_lines, parse_article
+from newsetl.transforms.boilerplate import strip_boilerplate
+from newsetl.transforms.decode import decode_bytes, decompress_gzip
+from newsetl.transforms.language import detect_language
+from newsetl.transforms.normalise import normalise_text
+from newsetl.transforms.quality import quality_signals
+from newsetl.transforms.rejects import Rejected, TimeBudget
+from newsetl.transforms.structure import join_lines, parse_article
 
 # Bump (in transforms/version.py) when the output of `clean_article` changes for some input.
-from transforms.version import CLEANING_VERSION  # noqa: E402,F401  (re-exported)
+from newsetl.transforms.version import CLEANING_VERSION  # noqa: E402,F401  (re-exported)
 
 # Machine codes of the `fixes` column: what cleaning changed in a document.
 FIX_CODES: dict[str, str] = {

@@ -36,8 +36,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from transforms.boilerplate import is_boilerplate
-from transforms.rejects import Rejected
+from newsetl.transforms.boilerplate import is_boilerplate
+from newsetl.transforms.rejects import Rejected
 
 _BLOCK_BREAK = re.compile(r"\n\n+")
 # The white space after a separator is only looked at, so `News - | X` splits twice (and has an empty part).

@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from flows.settings import resolve_settings
+from newsetl.flows.settings import resolve_settings
 
 
 @pytest.fixture(autouse=True)
@@ -19,7 +19,7 @@ def _harness(prefect_harness):
 
 
 def run_ingest(raw: Path, warehouse: Path, **options) -> dict:
-    from flows.ingest import ingest_flow
+    from newsetl.flows.ingest import ingest_flow
 
     state = ingest_flow(resolve_settings(str(raw), str(warehouse), **options), return_state=True)
     assert state.is_completed(), state.message
@@ -27,7 +27,7 @@ def run_ingest(raw: Path, warehouse: Path, **options) -> dict:
 
 
 def run_backfill(raw: Path, warehouse: Path, start: str, end: str, **options) -> dict:
-    from flows.ingest import backfill_flow
+    from newsetl.flows.ingest import backfill_flow
 
     settings = resolve_settings(str(raw), str(warehouse), **options)
     state = backfill_flow(settings, date.fromisoformat(start), date.fromisoformat(end), return_state=True)
@@ -59,7 +59,7 @@ def parquet_files(warehouse: Path) -> dict[str, float]:
 
 def after_the_root_is_listed(monkeypatch, happen) -> None:
     """Make `happen()` run once the raw-zone listing has listed the root and opens its next folder."""
-    from flows import rawzone
+    from newsetl.flows import rawzone
 
     real_scandir = os.scandir
     calls = []

@@ -1,8 +1,8 @@
 """The command line: its new options, and one sentence with exit status 1 when a run cannot go ahead."""
 from __future__ import annotations
 
-from flows.cli import main
-from flows.lock import writer_lock
+from newsetl.flows.cli import main
+from newsetl.flows.lock import writer_lock
 
 
 def test_a_negative_lock_timeout_is_one_sentence_and_exit_1(raw, warehouse, capsys):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from flows.lock import read_lock
+from newsetl.flows.lock import read_lock
 from tests.conftest import write_article
 from tests.flows.cli_process import Command, cli_env, group_alive, run
 from tests.flows.conftest import duck, run_ingest
@@ -99,8 +99,8 @@ def test_sigkill_leaves_no_torn_or_doubled_data_and_the_next_ingest_converges(ra
 
 
 def test_a_persistent_io_error_fails_the_run_with_one_sentence_and_the_next_run_converges(raw, warehouse):
-    from flows.ingest import ingest_flow
-    from flows.settings import resolve_settings
+    from newsetl.flows.ingest import ingest_flow
+    from newsetl.flows.settings import resolve_settings
 
     run_ingest(raw, warehouse)
     write_article(raw / "2020-07-06", "001_00000000000000b1.txt")
@@ -126,7 +126,7 @@ def test_a_persistent_io_error_fails_the_run_with_one_sentence_and_the_next_run_
 
 
 def test_a_transient_io_error_while_publishing_is_retried_without_doubling(raw, warehouse, monkeypatch):
-    from flows.warehouse import Warehouse
+    from newsetl.flows.warehouse import Warehouse
 
     write_article(raw / "2020-07-06", "001_00000000000000b3.txt")
     real_publish_day, calls = Warehouse.publish_day, []

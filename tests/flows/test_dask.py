@@ -55,8 +55,8 @@ def dask_cluster():
 
 @pytest.mark.slow
 def test_dask_run_publishes_the_same_rows_as_a_local_run(tmp_path, raw, dask_cluster):
-    from flows.ingest import ingest_flow, with_runner
-    from flows.settings import resolve_settings
+    from newsetl.flows.ingest import ingest_flow, with_runner
+    from newsetl.flows.settings import resolve_settings
 
     _drop(raw)
     local_wh, dask_wh = tmp_path / "wh-local", tmp_path / "wh-dask"
@@ -84,7 +84,7 @@ def test_dask_run_publishes_the_same_rows_as_a_local_run(tmp_path, raw, dask_clu
 
 
 def test_dask_address_comes_from_the_environment(tmp_path, raw, monkeypatch):
-    from flows.settings import resolve_settings
+    from newsetl.flows.settings import resolve_settings
 
     monkeypatch.setenv("NEWSETL_DASK_ADDRESS", "tcp://10.0.0.5:8786")
     assert resolve_settings(str(raw), str(tmp_path / "wh")).dask_address == "tcp://10.0.0.5:8786"
@@ -92,7 +92,7 @@ def test_dask_address_comes_from_the_environment(tmp_path, raw, monkeypatch):
 
 
 def test_a_dask_address_without_scheme_is_a_setting_error(tmp_path, raw):
-    from flows.settings import SettingError, resolve_settings
+    from newsetl.flows.settings import SettingError, resolve_settings
 
     with pytest.raises(SettingError, match="tcp://"):
         resolve_settings(str(raw), str(tmp_path / "wh"), dask_address="10.0.0.5:8786")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.server import LocalServer
+from newsetl.flows.server import LocalServer
 from tests.conftest import REPO, write_article
 from tests.flows.conftest import duck
 

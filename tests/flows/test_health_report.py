@@ -13,10 +13,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from flows.cli import main
-from flows.health import build_report
-from flows.warehouse import Warehouse
-from schemas import ARTICLES, RUNS
+from newsetl.flows.cli import main
+from newsetl.flows.health import build_report
+from newsetl.flows.warehouse import Warehouse
+from newsetl.schemas import ARTICLES, RUNS
 from tests.conftest import write_article
 from tests.flows.conftest import duck, run_ingest
 
@@ -354,13 +354,13 @@ def test_a_run_attaches_the_feed_health_summary_and_refreshes_an_existing_page(t
 def test_a_feed_health_failure_never_fails_the_run(tmp_path, monkeypatch):
     from prefect.artifacts import Artifact
 
-    import flows.health
+    import newsetl.flows.health
 
     def broken(warehouse):
         raise OSError("the page's disk is full")
 
-    monkeypatch.setattr(flows.health, "run_summary", broken)
-    monkeypatch.setattr("flows.ingest.run_summary", broken)
+    monkeypatch.setattr(newsetl.flows.health, "run_summary", broken)
+    monkeypatch.setattr("newsetl.flows.ingest.run_summary", broken)
     raw, warehouse = tmp_path / "raw", tmp_path / "warehouse"
     write_article(raw / "2020-07-01", "000_0000000000000f01.txt")
 
@@ -372,7 +372,7 @@ def test_a_feed_health_failure_never_fails_the_run(tmp_path, monkeypatch):
 
 
 def test_a_range_with_rejects_only_is_a_page_saying_so(tmp_path):
-    from schemas import REJECTS
+    from newsetl.schemas import REJECTS
 
     store = Warehouse(tmp_path)
     rows = REJECTS.to_arrow(pa.table({
@@ -399,7 +399,7 @@ def test_days_without_any_data_inside_the_range_need_a_look(tmp_path):
 
 
 def test_a_day_of_jumped_rejects_is_red_in_its_table(tmp_path):
-    from schemas import REJECTS
+    from newsetl.schemas import REJECTS
 
     days = [date(2024, 1, 1) + timedelta(days=i) for i in range(5)]
     write_synthetic_articles(tmp_path, days, 100)

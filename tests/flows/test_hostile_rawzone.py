@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from flows import rawzone
-from flows.rawzone import RawZoneError, read_raw_file, scan_raw_zone
+from newsetl.flows import rawzone
+from newsetl.flows.rawzone import RawZoneError, read_raw_file, scan_raw_zone
 from tests.flows.conftest import after_the_root_is_listed
 
 ARTICLE = b"World - Reuters\n\nA headline\n\nFirst paragraph of the story.\n"

@@ -8,8 +8,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 
-from flows.ingest import backfill_flow
-from flows.settings import resolve_settings
+from newsetl.flows.ingest import backfill_flow
+from newsetl.flows.settings import resolve_settings
 from tests.conftest import write_article
 from tests.flows.conftest import after_the_root_is_listed, duck, run_backfill, run_ingest
 

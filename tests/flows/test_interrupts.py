@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from flows.lifeline import LOST_AFTER_SECONDS
-from flows.server import LocalServer
+from newsetl.flows.lifeline import LOST_AFTER_SECONDS
+from newsetl.flows.server import LocalServer
 from tests.conftest import write_article
 from tests.flows.cli_process import Command, cli_env, group_alive
 from tests.flows.conftest import duck, run_ingest

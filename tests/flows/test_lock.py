@@ -9,8 +9,8 @@ import socket
 
 import pytest
 
-from flows.lock import LockTimeout, lock_path, read_lock, writer_lock
-from flows.settings import resolve_settings
+from newsetl.flows.lock import LockTimeout, lock_path, read_lock, writer_lock
+from newsetl.flows.settings import resolve_settings
 from tests.conftest import write_article
 from tests.flows.cli_process import Command, cli_env, run
 from tests.flows.conftest import duck
@@ -71,7 +71,7 @@ def test_a_lock_left_by_a_killed_process_is_taken_over(warehouse, caplog):
 
 
 def test_ingest_does_not_start_while_another_run_holds_the_lock(raw, warehouse):
-    from flows.ingest import ingest_flow
+    from newsetl.flows.ingest import ingest_flow
 
     settings = resolve_settings(str(raw), str(warehouse), lock_timeout=0.3)
     with writer_lock(warehouse, command="backfill run E", timeout=0):

@@ -12,8 +12,8 @@ import pytest
 
 from tests.conftest import write_article
 from tests.flows.conftest import duck, run_backfill, run_ingest
-from transforms.identity import article_id_for
-from transforms.neardup import METHOD
+from newsetl.transforms.identity import article_id_for
+from newsetl.transforms.neardup import METHOD
 
 WORDS = ("government minister council budget protest harbour railway festival museum drought vaccine "
          "parliament election opposition coalition inflation exports refinery pipeline reservoir wildfire "

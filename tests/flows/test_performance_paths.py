@@ -6,8 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from flows.runners import local_processes
-from flows.settings import resolve_settings
+from newsetl.flows.runners import local_processes
+from newsetl.flows.settings import resolve_settings
 from tests.conftest import write_article
 from tests.flows.conftest import duck, run_backfill, run_ingest
 
@@ -77,9 +77,9 @@ def test_a_batch_staged_in_chunks_equals_one_chunk(tmp_path, raw):
     import pandas as pd
     import pyarrow.dataset as ds
 
-    from flows.batch import BatchJob, run_batch
-    from flows.plan import MANIFEST_COLUMNS, plan_ingest, write_plan
-    from flows.rawzone import scan_raw_zone
+    from newsetl.flows.batch import BatchJob, run_batch
+    from newsetl.flows.plan import MANIFEST_COLUMNS, plan_ingest, write_plan
+    from newsetl.flows.rawzone import scan_raw_zone
 
     for i in range(9):
         write_article(raw / f"2020-07-0{6 + i % 3}", f"{i:03d}_{i:016x}.txt", title=f"Story {i}",

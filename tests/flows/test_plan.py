@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from flows.plan import plan_backfill, plan_ingest, vanished_files
+from newsetl.flows.plan import plan_backfill, plan_ingest, vanished_files
 
 
 @pytest.fixture(autouse=True)
@@ -60,7 +60,7 @@ def test_vanished_files_are_manifest_rows_without_a_raw_file():
 
 @pytest.mark.parametrize("text", ["20200705", "2020-7-5", "2020-13-01", "yesterday", ""])
 def test_days_must_be_written_yyyy_mm_dd(text):
-    from flows.settings import SettingError, parse_day
+    from newsetl.flows.settings import SettingError, parse_day
 
     with pytest.raises(SettingError, match="must be a date like 2020-07-05"):
         parse_day(text, option="--start")

@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from flows.rawzone import scan_raw_zone
+from newsetl.flows.rawzone import scan_raw_zone
 
 
 @pytest.fixture(autouse=True)
@@ -54,7 +54,7 @@ def test_the_listing_is_split_into_arrow_chunks_without_changing_it(zone):
 
 
 def test_a_file_that_cannot_be_read_is_an_unreadable_reject_naming_it(tmp_path):
-    from flows.rawzone import read_raw_file
+    from newsetl.flows.rawzone import read_raw_file
 
     # Listed, then gone before its batch read it (the same OSError path as a permission error).
     raw_file = read_raw_file(tmp_path, "2020-07-05/gone.txt", size_bytes=10, link_outside=False, max_file_bytes=100)
@@ -66,7 +66,7 @@ def test_a_file_that_cannot_be_read_is_an_unreadable_reject_naming_it(tmp_path):
 
 
 def test_a_file_over_the_cap_is_rejected_without_being_read_whole(tmp_path):
-    from flows.rawzone import read_raw_file
+    from newsetl.flows.rawzone import read_raw_file
 
     _touch(tmp_path / "big.txt")
     (tmp_path / "big.txt").write_bytes(b"x" * 1000)

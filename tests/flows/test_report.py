@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flows import report
+from newsetl.flows import report
 from tests.flows.conftest import run_ingest
 
 
@@ -46,7 +46,7 @@ def test_the_report_counts_near_duplicate_links_and_lists_the_biggest_clusters(r
 
     from tests.conftest import write_article
     from tests.flows.test_near_duplicates import story
-    from transforms.identity import article_id_for
+    from newsetl.transforms.identity import article_id_for
 
     write_article(raw / "2020-07-06", "001_00000000000000f1.txt", title="Wire story", paragraphs=story(4))
     write_article(raw / "2020-07-07", "002_00000000000000f2.txt", paragraphs=story(4)[:-1])

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from flows.runtime import configure_prefect_env
+from newsetl.flows.runtime import configure_prefect_env
 
 
 def test_defaults_silence_telemetry_and_keep_home_project_local(monkeypatch, tmp_path):

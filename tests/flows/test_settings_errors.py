@@ -110,7 +110,7 @@ def test_every_argument_error_is_one_sentence_and_status_1(args, expected):
 def test_status_on_a_warehouse_with_a_truncated_manifest_names_the_file(tmp_path):
     import pyarrow.parquet as pq
 
-    from schemas import FILES
+    from newsetl.schemas import FILES
 
     (tmp_path / "raw").mkdir()
     day = tmp_path / "wh" / "files" / "ingest_date=2020-07-05"

@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 import socket
 
-from flows.lock import lock_path, writer_lock
-from flows.status import render_status, warehouse_status
+from newsetl.flows.lock import lock_path, writer_lock
+from newsetl.flows.status import render_status, warehouse_status
 from tests.conftest import write_article
 from tests.flows.conftest import run_backfill, run_ingest
 
@@ -52,15 +52,15 @@ def test_status_tells_a_held_lock_from_a_stale_one(raw, warehouse):
 
 
 def test_status_names_the_days_an_older_cleaning_version_made_and_how_to_backfill_them(raw, warehouse, monkeypatch):
-    import flows.settings
-    import flows.status
+    import newsetl.flows.settings
+    import newsetl.flows.status
 
-    monkeypatch.setattr(flows.settings, "CLEANING_VERSION", "0.9.0")  # rows written by an older cleaning
+    monkeypatch.setattr(newsetl.flows.settings, "CLEANING_VERSION", "0.9.0")  # rows written by an older cleaning
     run_ingest(raw, warehouse)
     monkeypatch.undo()
 
     text = _status(raw, warehouse)
-    assert (f"days cleaned by an older cleaning version than {flows.status.CLEANING_VERSION}: 1 (2020-07-05 .. "
+    assert (f"days cleaned by an older cleaning version than {newsetl.flows.status.CLEANING_VERSION}: 1 (2020-07-05 .. "
             "2020-07-05); re-clean them from raw/ with `newsetl backfill --start 2020-07-05 --end 2020-07-05`") in text
 
     run_ingest(raw, warehouse)  # nothing changed in raw/: the day stays as it was
@@ -74,8 +74,8 @@ def test_status_counts_near_duplicates_and_shows_a_method_version_mismatch(raw, 
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    from transforms.identity import article_id_for
-    from transforms.neardup import METHOD
+    from newsetl.transforms.identity import article_id_for
+    from newsetl.transforms.neardup import METHOD
     from tests.flows.test_near_duplicates import story
 
     write_article(raw / "2020-07-06", "001_00000000000000f1.txt", paragraphs=story(3))

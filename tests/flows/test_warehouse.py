@@ -8,9 +8,9 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pytest
 
-import flows.warehouse as warehouse_module
-from flows.warehouse import Warehouse
-from schemas import FILES
+import newsetl.flows.warehouse as warehouse_module
+from newsetl.flows.warehouse import Warehouse
+from newsetl.schemas import FILES
 
 DAY = date(2020, 7, 5)
 

@@ -8,9 +8,9 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from schemas import ARTICLES, FILES, RUNS, TABLES
-from schemas.__main__ import with_dictionary
-from schemas.table import SchemaViolation
+from newsetl.schemas import ARTICLES, FILES, RUNS, TABLES
+from newsetl.schemas.__main__ import with_dictionary
+from newsetl.schemas.table import SchemaViolation
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

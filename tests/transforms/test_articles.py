@@ -7,8 +7,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.articles import _paragraph_word_counts, build_articles
-from transforms.quality import count_words
+from newsetl.transforms.articles import _paragraph_word_counts, build_articles
+from newsetl.transforms.quality import count_words
 
 ARTICLE = "World - Reuters\n\nA headline\n\nFirst paragraph here.\n\nSecond paragraph here.\n".encode()
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.boilerplate import (
+from newsetl.transforms.boilerplate import (
     BOILERPLATE_PATTERNS,
     MAX_BOILERPLATE_WORDS,
     MAX_RIGHTS_PREFIX,

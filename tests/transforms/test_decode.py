@@ -6,9 +6,9 @@ import gzip
 import charset_normalizer
 import pytest
 
-from transforms import decode
-from transforms.decode import BINARY_MAGIC, decode_bytes, decompress_gzip
-from transforms.rejects import Rejected
+from newsetl.transforms import decode
+from newsetl.transforms.decode import BINARY_MAGIC, decode_bytes, decompress_gzip
+from newsetl.transforms.rejects import Rejected
 
 TEXT = "Business – Markets | Al-Monitor\n\nThe “sovereignty” push\n\nCafé owners said so.\n"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from transforms.document import CLEANING_VERSION, clean_article, content_hash
-from transforms.rejects import REASONS, Rejected
+from newsetl.transforms.document import CLEANING_VERSION, clean_article, content_hash
+from newsetl.transforms.rejects import REASONS, Rejected
 
 SAMPLE = Path(__file__).parents[1] / "data" / "cleaning" / "real_000_b7a10fd9200f5948.txt"
 
@@ -253,8 +253,8 @@ def test_cleaning_a_cleaned_article_changes_nothing(text):
 
 
 def test_every_fix_code_cleaning_can_emit_is_documented():
-    from transforms.document import FIX_CODES
-    from transforms.normalise import _FIX_CODE
+    from newsetl.transforms.document import FIX_CODES
+    from newsetl.transforms.normalise import _FIX_CODE
 
     emitted_elsewhere = {"bom", "nul_bytes", "invalid_bytes", "mojibake", "html", "html_tags", "html_entities",
                          "crlf",
@@ -263,7 +263,7 @@ def test_every_fix_code_cleaning_can_emit_is_documented():
 
 
 def test_quality_flags_of_an_article_are_documented():
-    from transforms.quality import QUALITY_FLAGS
+    from newsetl.transforms.quality import QUALITY_FLAGS
 
     article = clean_article(b"HEADLINE IN CAPS\n\nA headline in caps\n\n12 34 56 78\n")
     assert article["quality_flags"] and set(article["quality_flags"]) <= set(QUALITY_FLAGS)

@@ -2,7 +2,7 @@ from datetime import date
 
 import pandas as pd
 
-from transforms.duplicates import flag_duplicates
+from newsetl.transforms.duplicates import flag_duplicates
 
 
 def _index(rows):

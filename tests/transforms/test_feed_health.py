@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pyarrow as pa
 
-from transforms.feed_health import (NO_PUBLISHER, Rules, biggest_clusters, daily_counts, flag_counts,
+from newsetl.transforms.feed_health import (NO_PUBLISHER, Rules, biggest_clusters, daily_counts, flag_counts,
                                     new_languages, publisher_drops, share_spikes, word_count_histogram)
 
 DAYS = [date(2024, 1, 1) + timedelta(days=i) for i in range(10)]

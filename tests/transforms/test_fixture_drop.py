@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from transforms.document import clean_article
-from transforms.rejects import Rejected
+from newsetl.transforms.document import clean_article
+from newsetl.transforms.rejects import Rejected
 
 DROP = Path(__file__).parents[1] / "data" / "cleaning"
 EXPECTED: dict[str, dict] = json.loads((DROP / "expected.json").read_text(encoding="utf-8"))

@@ -1,4 +1,4 @@
-from transforms.identity import article_id_for, is_article_file, is_compressed, source_id_from_name
+from newsetl.transforms.identity import article_id_for, is_article_file, is_compressed, source_id_from_name
 
 
 def test_article_id_is_16_hex_of_the_path_hash():

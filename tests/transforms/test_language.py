@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from transforms import language
-from transforms.language import detect_language
+from newsetl.transforms import language
+from newsetl.transforms.language import detect_language
 
 ENGLISH = "The government wants to secure the borders and end the insurgency as well as reassert itself."
 

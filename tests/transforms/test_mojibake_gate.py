@@ -23,8 +23,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.transforms.scripts_text import news_text
-from transforms.decode import decode_bytes
-from transforms.normalise import MOJIBAKE_FIXER, looks_like_mojibake, normalise_text, repair_mojibake
+from newsetl.transforms.decode import decode_bytes
+from newsetl.transforms.normalise import MOJIBAKE_FIXER, looks_like_mojibake, normalise_text, repair_mojibake
 
 # ftfy cuts text into lines and asks BADNESS_RE about each line, so `^` is the start of a line.
 _BADNESS_PER_LINE = re.compile(BADNESS_RE.pattern, re.VERBOSE | re.MULTILINE)

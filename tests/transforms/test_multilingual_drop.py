@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from transforms.document import clean_article
+from newsetl.transforms.document import clean_article
 
 DROP = Path(__file__).parents[1] / "data" / "multilingual"
 EXPECTED: dict[str, dict] = json.loads((DROP / "expected.json").read_text(encoding="utf-8"))

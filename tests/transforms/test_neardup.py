@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from transforms.neardup import (METHOD, Side, band_keys, component_roots, decode_minhash, is_unspaced, linked_pairs,
+from newsetl.transforms.neardup import (METHOD, Side, band_keys, component_roots, decode_minhash, is_unspaced, linked_pairs,
                                 minhash,
                                 near_duplicate_of, score_pairs, shingle_hashes, shingle_sets, signature_frame)
 

@@ -9,7 +9,7 @@ import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-* codecs)
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from transforms.normalise import (
+from newsetl.transforms.normalise import (
     MOJIBAKE_FIXER,
     collapse_whitespace,
     looks_like_mojibake,
@@ -321,7 +321,7 @@ _TAG_SOUP = st.lists(st.sampled_from([
 @given(_TAG_SOUP)
 @settings(max_examples=400, deadline=None)
 def test_comments_are_stripped_as_the_old_pattern_did(text):
-    from transforms.normalise import _strip_comments
+    from newsetl.transforms.normalise import _strip_comments
 
     assert _strip_comments(text) == _OLD_COMMENT.sub(" ", text)
 
@@ -329,7 +329,7 @@ def test_comments_are_stripped_as_the_old_pattern_did(text):
 @given(_TAG_SOUP)
 @settings(max_examples=400, deadline=None)
 def test_script_and_style_elements_are_stripped_as_the_old_pattern_did(text):
-    from transforms.normalise import _strip_elements
+    from newsetl.transforms.normalise import _strip_elements
 
     assert _strip_elements(text) == _OLD_SCRIPT_OR_STYLE.sub(" ", text)
 
@@ -344,7 +344,7 @@ _MARK_RUNS = st.lists(st.one_of(
 @given(_MARK_RUNS)
 @settings(max_examples=300, deadline=None)
 def test_nfc_of_long_combining_mark_runs_is_unicodedata_nfc(text):
-    from transforms.normalise import _nfc
+    from newsetl.transforms.normalise import _nfc
 
     assert _nfc(text) == unicodedata.normalize("NFC", text)
 
@@ -352,7 +352,7 @@ def test_nfc_of_long_combining_mark_runs_is_unicodedata_nfc(text):
 def test_a_text_longer_than_ftfys_line_cut_is_repaired_in_line_pieces_as_ftfy_does_whole():
     import ftfy
 
-    from transforms.normalise import MOJIBAKE_FIXER
+    from newsetl.transforms.normalise import MOJIBAKE_FIXER
 
     lines = [("Ã©tÃ© franÃ§ais â€œquotedâ€\x9d" if n % 7 == 0 else "plain line of news text " * (n % 5)) for n in range(30_000)]
     long_line = "â€œ" * 400_000 + "y" * 700_000  # one line over ftfy's 1,000,000-character cut

@@ -16,8 +16,8 @@ import time
 
 import pytest
 
-from transforms.document import clean_article
-from transforms.rejects import Rejected
+from newsetl.transforms.document import clean_article
+from newsetl.transforms.rejects import Rejected
 
 KB = 1024
 # CPU seconds allowed: a fixed part (imports are warm, but the language model's first call is

@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.quality import count_words, quality_signals, text_stats
+from newsetl.transforms.quality import count_words, quality_signals, text_stats
 
 LONG_BODY = " ".join(["word"] * 60) + "."
 
@@ -87,7 +87,7 @@ def test_flags_are_sorted():
 
 
 def test_every_flag_raised_is_documented():
-    from transforms.quality import QUALITY_FLAGS
+    from newsetl.transforms.quality import QUALITY_FLAGS
 
     flags = _flags(title=" ".join(["WORD"] * 30), body="1 2 3 \ufffd", paragraph_count=1, publisher=None, language=None)
     # The layout flags come from structure.py (test_document.py checks that they reach the row).

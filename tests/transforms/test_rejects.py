@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from transforms.rejects import REASONS, Rejected, TimeBudget
+from newsetl.transforms.rejects import REASONS, Rejected, TimeBudget
 
 
 def _spin(seconds: float) -> None:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.rejects import Rejected
-from transforms.structure import join_lines, parse_article, parse_breadcrumb, split_blocks
+from newsetl.transforms.rejects import Rejected
+from newsetl.transforms.structure import join_lines, parse_article, parse_breadcrumb, split_blocks
 
 BODY = "First paragraph of the story.\n\nSecond paragraph of the story."
 
