@@ -16,6 +16,7 @@ import signal
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -93,22 +94,31 @@ def watch_api(api_url: str | None) -> Iterator[None]:
 
 
 def _watch(api_url: str, stop: threading.Event) -> None:
-    last_answer, failures, answered_once = time.monotonic(), 0, False
+    # The flow run was just created through this API, so it answered a moment ago: the clock starts now.
+    last_answer, failures = time.monotonic(), 0
     while not stop.wait(CHECK_EVERY_SECONDS):
-        try:
-            with urllib.request.urlopen(f"{api_url}/health", timeout=CHECK_TIMEOUT_SECONDS):
-                last_answer, failures, answered_once = time.monotonic(), 0, True
+        if _answers(f"{api_url}/health"):
+            last_answer, failures = time.monotonic(), 0
             continue
-        except OSError:
-            failures += 1
-        # Only an API that answered once can be lost: anything else is not one we can check.
-        if answered_once and failures >= LOST_AFTER_FAILURES and time.monotonic() - last_answer >= LOST_AFTER_SECONDS:
+        failures += 1
+        if failures >= LOST_AFTER_FAILURES and time.monotonic() - last_answer >= LOST_AFTER_SECONDS:
             _STATE.api_lost = (f"the Prefect API at {api_url} stopped answering for {LOST_AFTER_SECONDS:.0f} s "
                                "(its server was stopped or crashed)")
             logging.getLogger("prefect").setLevel(logging.CRITICAL)  # its retries would only repeat that
             if _STATE.on_api_lost is not None:
                 _STATE.on_api_lost(_STATE.api_lost)
             return
+
+
+def _answers(url: str) -> bool:
+    """Whether a server answers at `url` at all: an HTTP error status (a proxy's 401, a 404) is an answer too."""
+    try:
+        with urllib.request.urlopen(url, timeout=CHECK_TIMEOUT_SECONDS):
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except OSError:  # refused, reset, timed out, no route
+        return False
 
 
 def end_cli_runs_promptly(command: str) -> None:
