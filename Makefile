@@ -28,8 +28,9 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest
 
+# Its own PREFECT_HOME: a database the newer Prefect migrated cannot be opened by the older one.
 test-oldest: $(OLDEST_VENV)/.installed
-	$(OLDEST_VENV)/bin/python -m pytest
+	PREFECT_HOME=$(CURDIR)/.prefect-oldest $(OLDEST_VENV)/bin/python -m pytest
 
 $(OLDEST_VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(OLDEST_VENV)
@@ -48,4 +49,4 @@ docs: setup
 	$(BIN)/python -m newsetl.schemas --write README.md
 
 clean:
-	rm -rf $(VENV) $(OLDEST_VENV) .prefect .pytest_cache .hypothesis
+	rm -rf $(VENV) $(OLDEST_VENV) .prefect .prefect-oldest .pytest_cache .hypothesis

@@ -42,9 +42,10 @@ def _assert_converges(raw, warehouse, files: int) -> None:
 
 
 @pytest.mark.slow
-def test_ctrl_c_to_the_process_group_ends_the_run_within_5_s_quietly(raw, warehouse):
+def test_ctrl_c_to_the_process_group_ends_the_run_within_5_s_quietly(raw, warehouse, tmp_path):
     files = _raw_zone(raw)
-    env = cli_env(NEWSETL_TEST_PAUSE_AT="transform")
+    # A home of its own: its temporary server must not open a database another Prefect version migrated.
+    env = cli_env(NEWSETL_TEST_PAUSE_AT="transform", PREFECT_HOME=str(tmp_path / ".prefect"))
     env.pop("PREFECT_API_URL")  # as in a terminal: the CLI starts its temporary server, in its process group
     run = Command(["ingest", "--raw", str(raw), "--warehouse", str(warehouse), "--workers", "2",
                    "--batch-size", "1"], env)
