@@ -14,6 +14,8 @@ import threading
 import time
 from pathlib import Path
 
+from newsetl.flows.lifeline import proc_stat
+
 NEWSETL = Path(sys.executable).with_name("newsetl")
 
 
@@ -84,34 +86,11 @@ def run(args: list[str], env: dict[str, str], timeout: float = 120) -> tuple[int
     return code, command.output
 
 
-def _stat(pid: int | str) -> list[str] | None:
-    """Fields of /proc/<pid>/stat after the command name: state, ppid, pgrp, ... (None if gone)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-
-
 def _live_stats() -> dict[int, list[str]]:
-    stats = {int(p): _stat(p) for p in os.listdir("/proc") if p.isdigit()}
+    stats = {int(p): proc_stat(p) for p in os.listdir("/proc") if p.isdigit()}
     return {pid: fields for pid, fields in stats.items() if fields and fields[0] != "Z"}
 
 
 def group_alive(pgid: int) -> list[int]:
     """Pids still running in a process group."""
     return [pid for pid, fields in _live_stats().items() if int(fields[2]) == pgid]
-
-
-def descendants(root: int) -> set[int]:
-    """Every running process whose parent chain leads to `root`."""
-    parents = {pid: int(fields[1]) for pid, fields in _live_stats().items()}
-    found, frontier = set(), {root}
-    while frontier:
-        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
-
-
-def alive(pid: int) -> bool:
-    fields = _stat(pid)
-    return fields is not None and fields[0] != "Z"

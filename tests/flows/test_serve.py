@@ -8,8 +8,9 @@ import time
 
 import pytest
 
+from newsetl.flows.lifeline import alive, descendants
 from tests.conftest import write_article
-from tests.flows.cli_process import Command, alive, cli_env, descendants
+from tests.flows.cli_process import Command, cli_env
 from tests.flows.conftest import duck
 
 # A `* * * * *` run starts at the next minute; the server needs ~15 s to start: 150 s bounds both.
