@@ -59,9 +59,8 @@ class PlanSummary:
 @task(name="plan", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def plan_task(settings: Settings, staging: str, start: date | None, end: date | None) -> PlanSummary:
     """List raw/, compare with the manifest, and write the batch plan to staging."""
-    # A backfill lists strictly: a folder it cannot list would look like files removed, and their rows would go.
     try:
-        listing = scan_raw_zone(settings.raw, days=None if start is None else (start, end), strict=start is not None)
+        listing = _raw_listing(settings, start, end)
     except RawZoneError as error:  # not retried: a share that is gone now is gone in a second too
         return PlanSummary(files_seen=0, files_planned=0, batches=0, unlisted=str(error))
     warehouse = Warehouse(settings.warehouse)
@@ -77,6 +76,37 @@ def plan_task(settings: Settings, staging: str, start: date | None, end: date | 
     batches = write_plan(plan, Path(staging), batch_size=settings.batch_size)
     _plan_extras(plan, Path(staging))
     return PlanSummary(files_seen=seen, files_planned=plan.num_rows, batches=batches, emptied_days=emptied)
+
+
+# A listing made while the command's Prefect server booted (prelist_raw_zone), by (raw, start, end).
+_PRELISTED: dict[tuple, tuple[float, pa.Table]] = {}
+# The plan uses it only this fresh: a run that waited for another's lock lists again.
+PRELIST_MAX_AGE_SECONDS = 15.0
+
+
+def prelist_raw_zone(settings: Settings, start: date | None, end: date | None) -> None:
+    """List raw/ ahead of the flow run, while the command's own Prefect server boots in another process;
+    the plan takes this listing if it is still fresh, else lists again. A listing error is left for the
+    plan to meet (it fails the run with its sentence)."""
+    clock = time.monotonic()
+    try:
+        listing = _scan(settings, start, end)
+    except (RawZoneError, OSError):
+        return
+    _PRELISTED[(settings.raw, start, end)] = (time.monotonic(), listing)
+    log.debug("listed raw/ ahead of the run: %d files in %.2f s", listing.num_rows, time.monotonic() - clock)
+
+
+def _raw_listing(settings: Settings, start: date | None, end: date | None) -> pa.Table:
+    taken = _PRELISTED.pop((settings.raw, start, end), None)
+    if taken is not None and time.monotonic() - taken[0] <= PRELIST_MAX_AGE_SECONDS:
+        return taken[1]
+    return _scan(settings, start, end)
+
+
+def _scan(settings: Settings, start: date | None, end: date | None) -> pa.Table:
+    # A backfill lists strictly: a folder it cannot list would look like files removed, and their rows would go.
+    return scan_raw_zone(settings.raw, days=None if start is None else (start, end), strict=start is not None)
 
 
 def _days_left_without_raw_files(warehouse: Warehouse, plan: pa.Table, start: date, end: date) -> tuple[date, ...]:

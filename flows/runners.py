@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import multiprocessing.util
 import os
 import signal
 import threading
@@ -130,17 +131,17 @@ class _SharedPool:
             if self._active == 0:
                 self._shutdown_locked()
 
-    def _shutdown_locked(self) -> None:
+    def _shutdown_locked(self, wait: bool = False) -> None:
         if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor.shutdown(wait=wait, cancel_futures=True)
             self._executor = None
 
-    def shutdown(self) -> None:
+    def shutdown(self, wait: bool = False) -> None:
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
-            self._shutdown_locked()
+            self._shutdown_locked(wait)
 
 
 def _init_batch_worker() -> None:
@@ -160,3 +161,11 @@ def _init_batch_worker() -> None:
 
 _POOL = _SharedPool()
 atexit.register(_POOL.shutdown)
+
+
+def stop_workers() -> None:
+    """Stop the local batch workers now and wait for them (for a process about to end without its
+    atexit handlers), then release what multiprocessing holds for them (its semaphores, which its
+    resource tracker would otherwise report as leaked)."""
+    _POOL.shutdown(wait=True)
+    multiprocessing.util._exit_function()  # what multiprocessing's own atexit handler runs

@@ -100,6 +100,14 @@ class LocalServer:
         self._level = logging.DEBUG if role == "temporary" else logging.INFO
 
     def start(self) -> None:
+        """Launch the server and wait until it answers."""
+        self.launch()
+        self.wait_healthy()
+
+    def launch(self) -> None:
+        """Start the server's process and point PREFECT_API_URL at it, without waiting for it: the
+        command imports Prefect and lists raw/ while it boots (the URL is known before it answers, so
+        Prefect, imported meanwhile, reads the right one), then calls `wait_healthy`."""
         self.home.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ, PREFECT_SERVER_API_HOST="127.0.0.1", PREFECT_SERVER_API_PORT=str(self.port),
                    PREFECT_UI_ENABLED="false")
@@ -120,10 +128,10 @@ class LocalServer:
                                             preexec_fn=None if self.role == "standing" else _die_with_parent)
         log.log(self._level, "starting a Prefect server on 127.0.0.1:%d (pid %d, log %s)", self.port, self.process.pid,
                 self.log_path)
-        self._wait_healthy()
         os.environ["PREFECT_API_URL"] = self.url
 
-    def _wait_healthy(self) -> None:
+    def wait_healthy(self) -> None:
+        """Return once the server answers /health; fail with one sentence if it exits or never answers."""
         deadline = time.monotonic() + SERVER_START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -137,7 +145,7 @@ class LocalServer:
                         return
             except OSError:
                 pass
-            time.sleep(0.5)
+            time.sleep(0.1)
         self.stop()
         raise SettingError(f"the Prefect server did not answer on {self.url}/health within "
                            f"{SERVER_START_TIMEOUT:.0f} s; see {self.log_path}.")
