@@ -3,7 +3,8 @@
 Generates (or reuses) bench/out/drop-N-S/, then times, each in a subprocess:
   (a) the I/O floor (bench/io_floor.py),
   (b) `newsetl ingest` into a fresh, empty warehouse,
-  (c) a no-op `newsetl ingest` right after, on the same warehouse,
+  (c) a no-op `newsetl ingest` right after, on the same warehouse (it starts its own temporary
+      Prefect server), and (c2) the same against a standing server (`newsetl server start`),
   (d) with --backfill, `newsetl backfill` of the first day only, and (e) that day ingested
       fresh from a raw zone holding only it (like for like: both pay Prefect's start-up),
 and for each reports wall seconds, articles/s, CPU seconds of the whole process
@@ -42,9 +43,11 @@ BENCH = Path(__file__).resolve().parent
 OUT = BENCH / "out"
 GB = 1e9
 # Targets (see bench/README.md for where they come from).
-MIN_FLOOR_SHARE = 0.25  # ingest articles/s >= this x the I/O floor's articles/s
+MIN_FLOOR_SHARE = 0.14  # ingest articles/s >= this x the I/O floor's (issue 12, near-duplicates on)
+GOAL_FLOOR_SHARE = 0.25  # the longer-term goal, reported beside it
 MAX_PEAK_RSS = 1 * GB  # peak RSS of the whole ingest process tree
-NOOP_BUDGET_S = 10.0  # a no-op ingest may take this much more than Prefect's own start-up
+NOOP_MAX_S = 5.0  # a no-op ingest that starts its own Prefect server
+NOOP_STANDING_MAX_S = 2.5  # a no-op ingest against a running server
 PREFECT_PROBE = (
     "from prefect import flow\n"
     "@flow(log_prints=False)\n"
@@ -326,7 +329,11 @@ def _prefect_env() -> None:
     sys.path.insert(0, str(BENCH.parent))
     from newsetl.flows.runtime import configure_prefect_env
 
-    configure_prefect_env(home=os.environ.get("PREFECT_HOME") or BENCH.parent / ".prefect")
+    # A home of the bench's own: a server the user left running in the project's home would make
+    # every phase reuse it, and (c) would not measure a run that starts its own.
+    os.environ.pop("PREFECT_API_URL", None)
+    os.environ["PREFECT_HOME"] = str(OUT / "prefect")
+    configure_prefect_env()
 
 
 def ensure_drop(args, logs: Path, measure_kw: dict) -> tuple[Path, dict]:
@@ -439,6 +446,24 @@ def markdown(results: dict) -> str:
     return "\n".join(lines)
 
 
+def _noop_with_standing_server(newsetl: list[str], ingest_cmd: list[str], logs: Path, measure_kw: dict,
+                               notes: list[str]) -> "Measurement | None":
+    """(c2): `newsetl server start`, the no-op ingest against it three times (the median counts; all
+    three are in the JSON), `newsetl server stop`."""
+    started = subprocess.run(newsetl + ["server", "start"], capture_output=True, text=True, timeout=300)
+    if started.returncode != 0:
+        notes.append(f"newsetl server start failed: {started.stderr.strip()[-300:]}")
+        return None
+    try:
+        runs = [measure(f"c2-noop-ingest-running-server-{i}", ingest_cmd, logs=logs, **measure_kw) for i in range(3)]
+    finally:
+        subprocess.run(newsetl + ["server", "stop"], capture_output=True, text=True, timeout=120)
+    failed = [run for run in runs if run.exit_code != 0]
+    median = failed[0] if failed else sorted(runs, key=lambda run: run.wall_s)[1]
+    median.extra["all_runs_wall_s"] = [round(run.wall_s, 3) for run in runs]
+    return median
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, required=True, help="files in the drop (N)")
@@ -507,6 +532,9 @@ def main(argv: list[str] | None = None) -> int:
         results["warehouse_counts"] = warehouse_counts(warehouse) if ingest.exit_code == 0 else None
         noop = measure("c-noop-ingest", ingest_cmd, logs=logs, **measure_kw)
         phases["c no-op ingest"] = summarise(noop, articles)
+        standing = _noop_with_standing_server(newsetl, ingest_cmd, logs, measure_kw, notes)
+        if standing is not None:
+            phases["c2 no-op ingest, running server"] = summarise(standing, articles)
         if args.backfill:
             first_day = sorted(stats["files_per_day"])[0]
             backfill = measure("d-backfill-first-day", newsetl + [
@@ -537,21 +565,24 @@ def main(argv: list[str] | None = None) -> int:
             }
         ok_runs = floor.exit_code == 0 and ingest.exit_code == 0
         floor_rate, ingest_rate = articles / floor.wall_s, articles / ingest.wall_s
-        targets.append({"name": f"ingest articles/s >= {MIN_FLOOR_SHARE} x I/O floor",
-                        "measured": f"{ingest_rate:,.0f} / {floor_rate:,.0f} = {ingest_rate / floor_rate:.3f}"
-                                    if ok_runs else "a run failed",
-                        "limit": f">= {MIN_FLOOR_SHARE}",
-                        "pass": (ingest_rate / floor_rate >= MIN_FLOOR_SHARE) if ok_runs else False})
+        for share in (MIN_FLOOR_SHARE, GOAL_FLOOR_SHARE):
+            targets.append({"name": f"ingest articles/s >= {share} x I/O floor"
+                                    + (" (goal)" if share == GOAL_FLOOR_SHARE else ""),
+                            "measured": f"{ingest_rate:,.0f} / {floor_rate:,.0f} = {ingest_rate / floor_rate:.3f}"
+                                        if ok_runs else "a run failed",
+                            "limit": f">= {share}",
+                            "pass": (ingest_rate / floor_rate >= share) if ok_runs else False})
         for name in [p for p in phases if p != "a io floor"]:
             peak = phases[name]["peak_tree_rss_bytes"]
             targets.append({"name": f"{name}: peak tree RSS < {MAX_PEAK_RSS / GB:.0f} GB",
                             "measured": f"{peak / 1e6:,.0f} MB", "limit": f"< {MAX_PEAK_RSS / 1e6:,.0f} MB",
                             "pass": peak < MAX_PEAK_RSS and phases[name]["exit_code"] == 0})
-        startup = results.get("prefect_startup", {}).get("wall_s")
-        targets.append({"name": f"no-op ingest < {NOOP_BUDGET_S:.0f} s + Prefect start-up",
-                        "measured": f"{noop.wall_s:.2f} s",
-                        "limit": f"< {NOOP_BUDGET_S + startup:.2f} s" if startup is not None else "Prefect start-up not measured",
-                        "pass": (noop.wall_s < NOOP_BUDGET_S + startup and noop.exit_code == 0) if startup is not None else None})
+        targets.append({"name": "no-op ingest, starting its own Prefect server", "measured": f"{noop.wall_s:.2f} s",
+                        "limit": f"<= {NOOP_MAX_S} s", "pass": noop.wall_s <= NOOP_MAX_S and noop.exit_code == 0})
+        if standing is not None:
+            targets.append({"name": "no-op ingest, running Prefect server", "measured": f"{standing.wall_s:.2f} s",
+                            "limit": f"<= {NOOP_STANDING_MAX_S} s",
+                            "pass": standing.wall_s <= NOOP_STANDING_MAX_S and standing.exit_code == 0})
         if ok_runs:
             phases["b ingest"]["target"] = f"x{ingest_rate / floor_rate:.3f} of floor"
     results["phases"] = phases
