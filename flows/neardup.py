@@ -15,6 +15,7 @@ and its window, not the warehouse.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -80,7 +81,9 @@ def plan_links(warehouse: Warehouse, staging: Path, *, staged_articles: pa.Table
 
     Every read names its days: the window's, those of the articles the run touches, and through
     the cluster index those their clusters live on; never every day of the warehouse."""
+    clock = _Steps()
     out_rows = _outgoing_rows(warehouse, outgoing, outgoing_days)
+    clock.lap("outgoing")
     # Every article this run replaces, published or not: a run killed mid-publish may have left a
     # re-processed file's signature or links in while its article row never went in.
     outgoing_ids = pc.unique(pa.concat_arrays([out_rows.column("article_id").combine_chunks().cast(pa.string()),
@@ -98,6 +101,7 @@ def plan_links(warehouse: Warehouse, staging: Path, *, staged_articles: pa.Table
     links = _new_links(warehouse, handoff, outgoing_ids, window_days=window_days, method=method)
     link_rows = _link_rows(links, run_id=run_id, processed_at=processed_at, method=method)
     _stage_links(staging, link_rows)
+    clock.lap("links")
 
     # The clusters this run touches: those of the ends of new links, of outgoing articles, and of
     # live articles whose exact-duplicate edges may move; each is recomputed whole. Every seed
@@ -108,7 +112,9 @@ def plan_links(warehouse: Warehouse, staging: Path, *, staged_articles: pa.Table
         _id_days(hash_peers, "article_id", "ingest_date"), _id_days(out_rows, "article_id", "ingest_date"),
     ]))
     roots = _roots_of(warehouse, seeds)
+    clock.lap("roots")
     members, candidates = _live_members(warehouse, roots, outgoing_ids)
+    clock.lap("members")
     member_days = set(members.column("ingest_date").to_pylist())
     out_days = set(out_rows.column("ingest_date").to_pylist())
     # A link is stored under its later article's day, and both its articles are in one cluster: the
@@ -121,6 +127,7 @@ def plan_links(warehouse: Warehouse, staging: Path, *, staged_articles: pa.Table
                     vanishing_link_days=_link_days_naming(warehouse, vanishing_ids, out_days | member_days),
                     vanishing_article_days=_days_of(out_rows, vanishing_ids),
                     new_links=link_rows.num_rows)
+    clock.lap("links naming outgoing")
 
     everyone = pa.concat_tables([
         members.select(["article_id", "source_path", "ingest_date"]),
@@ -128,11 +135,14 @@ def plan_links(warehouse: Warehouse, staging: Path, *, staged_articles: pa.Table
             members.select(["article_id", "source_path", "ingest_date"]).schema),
     ])
     edges = _edges(warehouse, members, staged_ids, outgoing_ids, links, duplicate_of)
+    clock.lap("edges")
     frame = everyone.to_pandas()
     values = near_duplicate_of(frame, edges)
+    clock.lap("components")
     plan.near_duplicate_of = pa.table({"article_id": everyone.column("article_id"),
                                        "near_duplicate_of": pa.array(values.tolist(), pa.string(), from_pandas=True)})
     plan.index = _index_change(warehouse, plan.near_duplicate_of, everyone, seeds, roots, candidates, outgoing_ids)
+    clock.lap("index")
     old = members.column("near_duplicate_of").cast(pa.string()).combine_chunks().fill_null("")
     new = plan.near_duplicate_of.column("near_duplicate_of").slice(0, members.num_rows).combine_chunks().fill_null("")
     moved = pc.not_equal(old, new) if members.num_rows else pa.array([], pa.bool_())
@@ -146,7 +156,25 @@ def plan_links(warehouse: Warehouse, staging: Path, *, staged_articles: pa.Table
     staged_values = values.iloc[members.num_rows:]
     plan.staged_near_duplicates = int(staged_values.notna().sum())
     plan.biggest = _biggest(warehouse, frame, values, staged_articles)
+    clock.lap("biggest")
+    log.info("near-duplicate steps: %s (%d seeds, %d roots, %d live members)", clock, seeds.num_rows, roots.num_rows,
+             members.num_rows)
     return plan
+
+
+class _Steps:
+    """Seconds per step of the link plan, for the publish log."""
+
+    def __init__(self) -> None:
+        self._last, self._laps = time.monotonic(), []
+
+    def lap(self, name: str) -> None:
+        now = time.monotonic()
+        self._laps.append(f"{name} {now - self._last:.2f} s")
+        self._last = now
+
+    def __str__(self) -> str:
+        return ", ".join(self._laps)
 
 
 def apply_near_duplicates(rows: pa.Table, lookup: pa.Table) -> pa.Table:

@@ -59,6 +59,7 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
 
     `plan` holds each planned file's source_path, previous_ingest_date and previous_status;
     `window_days`: near-duplicate links join articles at most this many days apart."""
+    started = time.monotonic()
     touched = _read_staged_plain(staging / "touched")  # same bytes, new mtime: rows stay as they are
     is_touched = pc.is_in(plan.column("source_path"), value_set=pa.array(touched["source_path"], pa.string()))
     reprocessed = plan.filter(pc.invert(is_touched))
@@ -143,6 +144,7 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
     result.days[NEAR_DUPLICATES.name] = publish_table(NEAR_DUPLICATES)
     result.days[CLUSTER_INDEX.name] = publish_table(CLUSTER_INDEX, staged=False)
     result.days[FILES.name] = publish_table(FILES)
+    log.info("publish: %.1f s in all", time.monotonic() - started)
     return result
 
 

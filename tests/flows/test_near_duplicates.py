@@ -128,19 +128,27 @@ def test_an_earlier_copy_arriving_late_re_roots_its_cluster_and_rewrites_later_d
     assert _links(warehouse).equals(_links(fresh))
 
 
-def test_a_warehouse_published_before_the_cluster_index_gets_one_on_first_need(raw, tmp_path, warehouse):
-    paths = _drop(raw)
-    late = raw / "2020-07-06"
-    held_back = tmp_path / "held"
-    shutil.move(str(late), held_back)
+@pytest.mark.parametrize("without_index", [False, True])
+def test_a_member_reached_only_through_the_cluster_index_is_re_rooted(raw, tmp_path, warehouse, without_index):
+    """X (07-07) and its first half Y (07-08) form a cluster; W, X's second half, arrives late on 07-06: it
+    links to X only, so Y is found through the index alone. A warehouse published before the index
+    existed (`without_index`) gets one built on first need and the same answer."""
+    x = story(11)
+    write_article(raw / "2020-07-07", "600_0000000000000601.txt", paragraphs=x)
+    write_article(raw / "2020-07-08", "601_0000000000000602.txt", paragraphs=x[:3])
     run_ingest(raw, warehouse)
-    shutil.rmtree(warehouse / ".cluster_index")  # as a warehouse written before the index existed
+    if without_index:
+        shutil.rmtree(warehouse / ".cluster_index")
 
-    shutil.move(str(held_back), late)
-    run_ingest(raw, warehouse)  # the late earlier copy re-roots a cluster the index must find
+    write_article(raw / "2020-07-06", "602_0000000000000603.txt", paragraphs=x[3:])
+    run_ingest(raw, warehouse)
 
     after = _clusters(warehouse).set_index("source_path")  # (checks the index against the articles)
-    assert after.loc[paths["a_short"], "near_duplicate_of"] == article_id_for(paths["a_first"])
+    w = article_id_for("2020-07-06/602_0000000000000603.txt")
+    assert after.loc["2020-07-08/601_0000000000000602.txt", "near_duplicate_of"] == w
+    links = _links(warehouse)
+    y = article_id_for("2020-07-08/601_0000000000000602.txt")
+    assert links[(links["article_id"] == y) & (links["other_id"] == w)].empty  # Y and W do not link: X joins them
     fresh = tmp_path / "wh-fresh"
     run_ingest(raw, fresh)
     assert after.equals(_clusters(fresh).set_index("source_path"))
