@@ -49,7 +49,7 @@ def run_batch(job: BatchJob, *, chunk_files: int = CHUNK_FILES) -> dict:
     # Imported in the worker only: cleaning loads ftfy, charset-normalizer and the language model,
     # which the driver (it imports this module to name the task) never needs.
     from newsetl.transforms.articles import build_articles
-    from newsetl.transforms.neardup import signature_frame
+    from newsetl.flows.neardup import article_signatures, reusable_signatures_path
     plan = pq.read_table(batch_plan_path(job.staging, job.batch)).to_pandas()
     root = Path(job.raw)
     processed_at = datetime.now(timezone.utc)
@@ -74,11 +74,13 @@ def run_batch(job: BatchJob, *, chunk_files: int = CHUNK_FILES) -> dict:
             rows = build_articles(files.drop(columns=["modified_us"]), run_id=job.run_id, processed_at=processed_at,
                                   pipeline_version=job.pipeline_version, max_bytes=job.max_file_bytes)
             manifest = _manifest_rows(files, rows.articles, rows.rejects, run_id=job.run_id, processed_at=processed_at)
-            # Near-duplicate signatures here, in the worker (local or Dask), once per new file version;
+            # Near-duplicate signatures here, in the worker (local or Dask), once per new file version
+            # (a re-processed file whose bytes did not change takes its published row back);
             # the links themselves are made when publishing, where every day is in reach.
             articles = rows.articles.assign(near_duplicate_of=None)
+            signatures = article_signatures(articles, reusable_signatures_path(job.staging, job.batch))
             for table, frame in ((ARTICLES, articles), (PARAGRAPHS, rows.paragraphs),
-                                 (REJECTS, rows.rejects), (SIGNATURES, signature_frame(articles)),
+                                 (REJECTS, rows.rejects), (SIGNATURES, signatures),
                                  (FILES, manifest)):
                 writers.write(table, frame)
             counts.update(processed=len(raw_files), articles=len(rows.articles), rejects=len(rows.rejects),

@@ -29,6 +29,7 @@ from newsetl.flows import lifeline
 from newsetl.flows.batch import BatchJob, run_batch
 from newsetl.flows.health import run_summary
 from newsetl.flows.lock import LockTimeout, writer_lock
+from newsetl.flows.neardup import other_method_days, stage_reusable_signatures
 from newsetl.flows.plan import MANIFEST_COLUMNS, plan_backfill, plan_ingest, write_plan
 from newsetl.flows.publish import publish_run
 from newsetl.flows.report import Progress, install_pause_hooks, pause_at, publish_artifact, staged_rejects
@@ -37,6 +38,7 @@ from newsetl.flows.runners import local_processes, run_in_processes, task_runner
 from newsetl.flows.settings import Settings, SettingError, check_day_range, parse_day, pipeline_version, resolve_settings
 from newsetl.flows.warehouse import Warehouse, WarehouseDamaged
 from newsetl.schemas import ARTICLES, FILES, REJECTS, RUNS
+from newsetl.transforms.neardup import METHOD
 
 log = logging.getLogger("newsetl.flow")
 
@@ -54,16 +56,22 @@ class PlanSummary:
     emptied_days: tuple[date, ...] = ()
     # Why raw/ could not be listed whole (missing, unreadable, vanished): the run fails with this sentence.
     unlisted: str | None = None
+    # Why the run must not go on (an ingest into signatures of another method version): its sentence.
+    refused: str | None = None
 
 
 @task(name="plan", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def plan_task(settings: Settings, staging: str, start: date | None, end: date | None) -> PlanSummary:
     """List raw/, compare with the manifest, and write the batch plan to staging."""
+    warehouse = Warehouse(settings.warehouse)
+    if start is None:  # an ingest never adds signatures of one method version to a table holding another
+        older = other_method_days(warehouse)
+        if older:
+            return PlanSummary(files_seen=0, files_planned=0, batches=0, refused=_refuse_to_mix(older))
     try:
         listing = _raw_listing(settings, start, end)
     except RawZoneError as error:  # not retried: a share that is gone now is gone in a second too
         return PlanSummary(files_seen=0, files_planned=0, batches=0, unlisted=str(error))
-    warehouse = Warehouse(settings.warehouse)
     manifest = warehouse.read_table(FILES, columns=MANIFEST_COLUMNS)  # compared in Arrow
     emptied: tuple[date, ...] = ()
     if start is None:
@@ -74,6 +82,9 @@ def plan_task(settings: Settings, staging: str, start: date | None, end: date | 
         seen = plan.num_rows
         emptied = _days_left_without_raw_files(warehouse, plan, start, end)
     batches = write_plan(plan, Path(staging), batch_size=settings.batch_size)
+    reused = stage_reusable_signatures(warehouse, plan, Path(staging), batch_size=settings.batch_size)
+    if reused:
+        log.info("%d published signature(s) of unchanged files staged for reuse", reused)
     _plan_extras(plan, Path(staging))
     return PlanSummary(files_seen=seen, files_planned=plan.num_rows, batches=batches, emptied_days=emptied)
 
@@ -186,8 +197,8 @@ def _locked_run(run_id: str, flow_name: str, settings: Settings, *, start: date 
             log.info("removed staging debris of %d earlier run(s): %s", len(debris), ", ".join(debris))
         plan = plan_task(settings, str(staging), start, end)
         run["files_seen"] = plan.files_seen
-        if plan.unlisted:
-            raise RunFailed(plan.unlisted)
+        if plan.unlisted or plan.refused:
+            raise RunFailed(plan.unlisted or plan.refused)
         if plan.emptied_days and not settings.allow_empty:
             raise RunFailed(_refuse_to_empty(plan.emptied_days))
         log.info("%s: %d raw files seen, %d to process in %d batch(es)", flow_name, plan.files_seen,
@@ -261,6 +272,13 @@ def _refuse_to_empty(days: tuple[date, ...]) -> str:
     return (f"backfill refused: raw/ holds no file for {named}, which has published rows, and rebuilding would "
             "remove them all (an unmounted share or a moved folder?); nothing was published: if those raw files "
             "were removed on purpose, run again with --allow-empty.")
+
+
+def _refuse_to_mix(days: list[date]) -> str:
+    return (f"ingest refused: the signatures of {len(days)} day(s) ({days[0]} .. {days[-1]}) were made by another "
+            f"near-duplicate method version than this code's {METHOD.version}, and versions are never mixed in one "
+            f"table; nothing was published: recompute them with `newsetl backfill --start {days[0]} --end {days[-1]}`, "
+            "then ingest again.")
 
 
 def _days(start: date, end: date) -> list[date]:

@@ -28,9 +28,10 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from newsetl.flows.neardup import LinkPlan, apply_near_duplicates, drop_links_naming, plan_links
+from newsetl.flows.neardup import (LinkPlan, apply_near_duplicates, drop_links_naming, ensure_cluster_index, index_day,
+                                   plan_links, read_days)
 from newsetl.flows.warehouse import Warehouse
-from newsetl.schemas import ARTICLES, FILES, NEAR_DUPLICATES, PARAGRAPHS, REJECTS, SIGNATURES, Table
+from newsetl.schemas import ARTICLES, CLUSTER_INDEX, FILES, NEAR_DUPLICATES, PARAGRAPHS, REJECTS, SIGNATURES, Table
 from newsetl.transforms.duplicates import flag_duplicates
 from newsetl.transforms.identity import article_id_for
 
@@ -58,6 +59,7 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
 
     `plan` holds each planned file's source_path, previous_ingest_date and previous_status;
     `window_days`: near-duplicate links join articles at most this many days apart."""
+    started = time.monotonic()
     touched = _read_staged_plain(staging / "touched")  # same bytes, new mtime: rows stay as they are
     is_touched = pc.is_in(plan.column("source_path"), value_set=pa.array(touched["source_path"], pa.string()))
     reprocessed = plan.filter(pc.invert(is_touched))
@@ -72,21 +74,33 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
     }
     removed_days["paragraphs"] = removed_days["signatures"] = removed_days["articles"]
 
-    duplicate_of, ripple_days, duplicates, hash_peers = _recompute_duplicates(warehouse, staging, paths, rebuild_days)
+    # Where live rows of re-processed files can be: the day the manifest knows, the day a killed run
+    # may have published them on (their staged day), and the days rebuilt.
+    outgoing_days = removed_days["articles"] | _staged_days(staging, FILES) | set(rebuild_days)
     clock = time.monotonic()
+    duplicate_of, ripple_days, duplicates, hash_peers = _recompute_duplicates(warehouse, staging, paths, rebuild_days,
+                                                                              outgoing_days)
+    log.info("exact duplicates: %d staged article(s) flag(ged), %d live article(s) share a hash with the run, in %.1f s",
+             duplicates, hash_peers.num_rows, time.monotonic() - clock)
+    clock = time.monotonic()
+    if ensure_cluster_index(warehouse, staging):
+        log.info("cluster index built in %.1f s", time.monotonic() - clock)
     links = plan_links(warehouse, staging,
                        staged_articles=_read_staged_table(staging, ARTICLES, ["article_id", "source_path", "ingest_date",
                                                                               "title"]),
                        staged_signatures=_read_staged_table(staging, SIGNATURES, [
                            "article_id", "source_path", "ingest_date", "shingle_count", "minhash", "band_keys",
                            "method_version"]),
-                       outgoing=_is_outgoing(paths, rebuild_days), replaced_ids=removed.ids, duplicate_of=duplicate_of,
+                       outgoing=_is_outgoing(paths, rebuild_days), outgoing_days=outgoing_days,
+                       replaced_ids=removed.ids, duplicate_of=duplicate_of,
                        hash_peers=hash_peers,
                        window_days=window_days, run_id=run_id or staging.name, processed_at=datetime.now(timezone.utc))
     removed_days["near_duplicates"] = links.link_days
+    removed_days[CLUSTER_INDEX.name] = links.index.days
     pa.default_memory_pool().release_unused()  # the run's signatures and candidate pairs are gone: give the pages back
-    log.info("near-duplicates: %d links added, %d articles' near_duplicate_of set or moved, %d earlier day(s) to rewrite, in %.1f s",
-             links.new_links, len(links.near_duplicate_of), len(links.ripple_days), time.monotonic() - clock)
+    log.info("near-duplicates: %d links added, %d articles' near_duplicate_of set or moved, %d earlier day(s) to rewrite, "
+             "%d cluster-index day(s), in %.1f s", links.new_links, len(links.near_duplicate_of), len(links.ripple_days),
+             len(links.index.days), time.monotonic() - clock)
 
     def publish_table(table: Table, *, only: set[date] | None = None, staged: bool = True) -> list[str]:
         """Every affected day of one table (or the days `only`), one swap each; the days written or removed."""
@@ -113,6 +127,11 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
     # whose articles are not in yet), so a crash in between never leaves a link to a missing row.
     if links.vanishing_link_days:
         publish_table(NEAR_DUPLICATES, only=links.vanishing_link_days, staged=False)
+    # The cluster index gains the new pointers before the articles carry them, and drops the old
+    # ones after: at every instant it lists every pointer `articles` holds (and maybe more).
+    for day in sorted(links.index.add_days):
+        warehouse.publish_day(CLUSTER_INDEX, day, index_day(warehouse.iter_day(CLUSTER_INDEX, day), links.index, day,
+                                                            prune=False), staging=staging)
     # The data tables side by side (Parquet reading, zstd and fsync release the GIL); signatures
     # after them (not beside: a fourth day in flight would add its row groups to the peak memory);
     # the links after the articles they name; the manifest strictly last, so a crash leaves files
@@ -123,7 +142,9 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
             result.days[table.name] = written
     result.days[SIGNATURES.name] = publish_table(SIGNATURES)
     result.days[NEAR_DUPLICATES.name] = publish_table(NEAR_DUPLICATES)
+    result.days[CLUSTER_INDEX.name] = publish_table(CLUSTER_INDEX, staged=False)
     result.days[FILES.name] = publish_table(FILES)
+    log.info("publish: %.1f s in all", time.monotonic() - started)
     return result
 
 
@@ -157,6 +178,9 @@ def _next_day(warehouse: Warehouse, staging: Path, table: Table, day: date, *, r
     (batch files are source_path-ordered slices of the plan): the same inputs give the same files.
     """
     live = iter(()) if rebuild else warehouse.iter_day(table, day)
+    if table is CLUSTER_INDEX:  # rebuilt or not, the index follows the articles' pointers
+        yield from index_day(warehouse.iter_day(table, day), links.index, day, prune=True)
+        return
     if table is NEAR_DUPLICATES:  # a link goes when either of its articles is removed or replaced
         kept = (drop_links_naming(rows, links.outgoing_ids) for rows in live)
     else:
@@ -172,7 +196,7 @@ def _next_day(warehouse: Warehouse, staging: Path, table: Table, day: date, *, r
 
 
 def _recompute_duplicates(warehouse: Warehouse, staging: Path, replaced_paths: pa.Array,
-                          rebuild_days: frozenset[date]) -> tuple[pa.Table, set[date], int, pa.Array]:
+                          rebuild_days: frozenset[date], outgoing_days: set[date]) -> tuple[pa.Table, set[date], int, pa.Table]:
     """New duplicate_of of every article whose flag may change, the live days whose flags
     change, how many staged articles are duplicates, and the live articles read (those sharing
     a content hash with an article this run adds or removes).
@@ -185,7 +209,7 @@ def _recompute_duplicates(warehouse: Warehouse, staging: Path, replaced_paths: p
     outgoing = _is_outgoing(replaced_paths, rebuild_days)
     hashes = list(staged.column("content_hash").chunks)
     if outgoing is not None:
-        hashes += warehouse.read_table(ARTICLES, columns=["content_hash"], filter=outgoing).column("content_hash").chunks
+        hashes += read_days(warehouse, ARTICLES, outgoing_days, ["content_hash"], filter=outgoing).column("content_hash").chunks
     hashes = pc.unique(pa.chunked_array(hashes, pa.string()))
     live = warehouse.read_table(ARTICLES, columns=DEDUPE_COLUMNS + ["duplicate_of"],
                                 filter=pc.field("content_hash").isin(hashes))
@@ -208,7 +232,7 @@ def _recompute_duplicates(warehouse: Warehouse, staging: Path, replaced_paths: p
     moved = pc.not_equal(old, live_flags.fill_null(""))
     ripple_days = set(pc.unique(live.column("ingest_date").filter(moved)).to_pylist()) if live.num_rows else set()
     staged_duplicates = len(staged_flags) - staged_flags.null_count
-    return new_flags, ripple_days, staged_duplicates, live.column("article_id").combine_chunks()
+    return new_flags, ripple_days, staged_duplicates, live.select(["article_id", "ingest_date"])
 
 
 def _flags(index: pa.Table) -> pa.Array:

@@ -38,7 +38,7 @@ def warehouse_status(warehouse: str | Path, raw: str | Path) -> WarehouseStatus:
     counts: dict[str, dict[str, int]] = {}
     older_cleaning_days = []
     for name, table in TABLES.items():
-        if name == "runs":
+        if name == "runs" or name.startswith("."):  # the hidden cluster index is no table of the warehouse's users
             continue
         for day in store.days(table):
             if name == "articles":

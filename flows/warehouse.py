@@ -175,6 +175,23 @@ class Warehouse:
         log.info("published %s %s: %s, %d rows", table.name, day, outcome, written)
         return outcome
 
+    def create_table(self, table: Table | str, days: dict[date, pa.Table], *, staging: Path) -> None:
+        """Create a table that does not exist yet with all its days (file schema) at once: the days
+        are written and fsynced under staging, and the table folder appears in one rename, whole."""
+        table = TABLES[_name(table)]
+        built = staging / "publish-table" / table.name
+        if built.exists():  # debris of an earlier attempt of this very run
+            shutil.rmtree(built)
+        built.mkdir(parents=True)
+        for day, rows in sorted(days.items()):
+            folder = built / f"{table.partition}={day.isoformat()}"
+            folder.mkdir()
+            _write_day(table, folder, [rows])
+            _fsync_dir(folder)
+        _fsync_dir(built)
+        _rename_noreplace(built, self.table_dir(table))
+        _fsync_dir(self.root)
+
     def _swap_in(self, built: Path, live: Path) -> str:
         """Exchange a fully written, fsynced day folder with the live one (or create it)."""
         _fsync_dir(built)

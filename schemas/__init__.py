@@ -4,7 +4,8 @@ Writing (`Table.to_arrow`), validation and the README's data dictionary
 (`python -m schemas`) all derive from these declarations.
 """
 from newsetl.schemas.table import Column, Table
-from newsetl.schemas.tables import ARTICLES, FILES, NEAR_DUPLICATES, PARAGRAPHS, REJECTS, RUNS, SIGNATURES, TABLES
+from newsetl.schemas.tables import (ARTICLES, CLUSTER_INDEX, FILES, NEAR_DUPLICATES, PARAGRAPHS, REJECTS, RUNS,
+                                    SIGNATURES, TABLES)
 
-__all__ = ["Column", "Table", "ARTICLES", "FILES", "NEAR_DUPLICATES", "PARAGRAPHS", "REJECTS", "RUNS", "SIGNATURES",
-           "TABLES"]
+__all__ = ["Column", "Table", "ARTICLES", "CLUSTER_INDEX", "FILES", "NEAR_DUPLICATES", "PARAGRAPHS", "REJECTS", "RUNS",
+           "SIGNATURES", "TABLES"]

@@ -6,7 +6,7 @@ from newsetl.schemas.table import Column as C, Table
 SIGNATURES = Table(
     name="signatures",
     meaning="One row per article: the MinHash signature and band keys its near-duplicate links are computed from "
-            "(computed once per raw file version; a new method version is recomputed by a backfill).",
+            "(computed once per raw file version and cleaning version; a new method version is recomputed by a backfill).",
     partition="ingest_date",
     key=("article_id",),
     columns=(
@@ -17,6 +17,8 @@ SIGNATURES = Table(
         C("minhash", BINARY, False, "the MinHash signature: one little-endian uint32 minimum per permutation"),
         C("band_keys", INT64S, False, "one LSH key per band; empty below the shingle floor (such articles link only as exact duplicates)"),
         C("method_version", STRING, False, "the near-duplicate method that computed this row; rows of another version are never compared"),
+        C("cleaning_version", STRING, True, "the cleaning version of the body it was computed from: a re-processed file whose bytes, "
+          "cleaning and method are unchanged reuses its row instead of hashing again (null: written before this column)"),
         INGEST_DATE,
     ),
 )

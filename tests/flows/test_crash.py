@@ -11,7 +11,7 @@ from tests.flows.cli_process import Command, cli_env, group_alive, run
 from tests.flows.conftest import duck, run_ingest
 from tests.flows.test_near_duplicates import story
 
-TABLES = ("articles", "paragraphs", "rejects", "signatures", "near_duplicates", "files", "runs")
+TABLES = ("articles", "paragraphs", "rejects", "signatures", "near_duplicates", ".cluster_index", "files", "runs")
 
 
 def _raw_zone(raw):
@@ -27,8 +27,9 @@ def _raw_zone(raw):
     return 10
 
 
-def _assert_whole(warehouse):
-    """Every Parquet file reads in full, only Parquet lives in table folders, and no file appears twice."""
+def _assert_whole(warehouse, *, converged=False):
+    """Every Parquet file reads in full, only Parquet lives in table folders, and no file appears twice;
+    the cluster index lists every near_duplicate_of pointer (exactly those once a run `converged`)."""
     for table in TABLES:
         for path in (warehouse / table).rglob("*"):
             assert path.is_dir() or path.suffix == ".parquet", path
@@ -39,6 +40,7 @@ def _assert_whole(warehouse):
             counts = duck(warehouse, table, "select count(*) n, count(distinct source_path) d from t")
             assert counts["n"][0] == counts["d"][0], f"{table} holds a file twice"
     _assert_links_name_published_articles(warehouse)
+    _assert_index_lists_every_pointer(warehouse, exact=converged)
     if (warehouse / "paragraphs").is_dir():
         doubled = duck(warehouse, "paragraphs", "select count(*) n from (select article_id, position "
                        "from t group by all having count(*) > 1)")
@@ -55,6 +57,23 @@ def _assert_links_name_published_articles(warehouse):
     if list((warehouse / "near_duplicates").rglob("*.parquet")):
         links = duck(warehouse, "near_duplicates", "select article_id, other_id from t")
         assert set(links["article_id"]) | set(links["other_id"]) <= ids
+
+
+def _assert_index_lists_every_pointer(warehouse, *, exact):
+    """Publishing finds clusters through the index: a pointer it lacks would never be recomputed."""
+    if not list((warehouse / "articles").rglob("*.parquet")):
+        return
+    pointers = duck(warehouse, "articles", "select a.article_id, a.near_duplicate_of, cast(a.ingest_date as varchar) d, "
+                    "cast(r.ingest_date as varchar) rd from t a join t r on r.article_id = a.near_duplicate_of")
+    needed = {(d, a, r) for a, r, d, _ in pointers.itertuples(index=False)} | \
+        {(rd, a, r) for a, r, _, rd in pointers.itertuples(index=False)}
+    listed = set()
+    if list((warehouse / ".cluster_index").rglob("*.parquet")):
+        rows = duck(warehouse, ".cluster_index", "select cast(ingest_date as varchar) listed_on, article_id, root_id from t")
+        listed = set(rows.itertuples(index=False, name=None))
+    assert needed <= listed
+    if exact:
+        assert needed == listed
 
 
 @pytest.mark.slow
@@ -88,7 +107,7 @@ def test_sigkill_leaves_no_torn_or_doubled_data_and_the_next_ingest_converges(ra
     assert code == 0, output
     assert "removed staging debris of 1 earlier run(s)" in output
     assert not any((warehouse / ".staging").iterdir())
-    _assert_whole(warehouse)
+    _assert_whole(warehouse, converged=True)
     articles = duck(warehouse, "articles", "select count(*) n from t")["n"][0]
     rejects = duck(warehouse, "rejects", "select count(*) n from t")["n"][0]
     manifest = duck(warehouse, "files", "select count(*) n, count(distinct source_path) d from t")
@@ -164,6 +183,6 @@ def test_sigkill_while_a_linked_article_disappears_never_leaves_a_link_to_it(raw
     _assert_whole(warehouse)  # links and near_duplicate_of name published articles only
     code, output = run(["ingest", *common], cli_env())
     assert code == 0, output
-    _assert_whole(warehouse)
+    _assert_whole(warehouse, converged=True)
     assert not list((warehouse / "near_duplicates").rglob("*.parquet"))
     assert duck(warehouse, "articles", "select count(*) n from t where near_duplicate_of is not null")["n"][0] == 0

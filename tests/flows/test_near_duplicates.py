@@ -62,8 +62,24 @@ def _links(warehouse: Path) -> pd.DataFrame:
 
 
 def _clusters(warehouse: Path):
+    _assert_index_follows_articles(warehouse)
     return duck(warehouse, "articles", "select source_path, article_id, near_duplicate_of, duplicate_of "
                 "from t order by source_path")
+
+
+def _assert_index_follows_articles(warehouse: Path) -> None:
+    """The cluster index lists exactly the articles' pointers, each under the article's day and the root's day."""
+    pointers = duck(warehouse, "articles", "select a.article_id, a.near_duplicate_of root_id, "
+                    "cast(a.ingest_date as varchar) article_date, cast(r.ingest_date as varchar) root_date "
+                    "from t a join t r on r.article_id = a.near_duplicate_of")
+    expected = {(p.article_date, *p) for p in pointers.itertuples(index=False)} | \
+        {(p.root_date, *p) for p in pointers.itertuples(index=False)}
+    listed = set()
+    if list((warehouse / ".cluster_index").rglob("*.parquet")):
+        rows = duck(warehouse, ".cluster_index", "select cast(ingest_date as varchar) listed_on, article_id, root_id, "
+                    "cast(article_date as varchar) article_date, cast(root_date as varchar) root_date from t")
+        listed = set(rows.itertuples(index=False, name=None))
+    assert listed == expected
 
 
 def test_copies_across_days_link_to_the_earliest_article(raw, warehouse):
@@ -106,6 +122,33 @@ def test_an_earlier_copy_arriving_late_re_roots_its_cluster_and_rewrites_later_d
     assert after.loc[paths["a_short"], "near_duplicate_of"] == first
     assert "2020-07-08" in run["days"]["articles"]  # an earlier day's row was rewritten by this run
 
+    fresh = tmp_path / "wh-fresh"
+    run_ingest(raw, fresh)
+    assert after.equals(_clusters(fresh).set_index("source_path"))
+    assert _links(warehouse).equals(_links(fresh))
+
+
+@pytest.mark.parametrize("without_index", [False, True])
+def test_a_member_reached_only_through_the_cluster_index_is_re_rooted(raw, tmp_path, warehouse, without_index):
+    """X (07-07) and its first half Y (07-08) form a cluster; W, X's second half, arrives late on 07-06: it
+    links to X only, so Y is found through the index alone. A warehouse published before the index
+    existed (`without_index`) gets one built on first need and the same answer."""
+    x = story(11)
+    write_article(raw / "2020-07-07", "600_0000000000000601.txt", paragraphs=x)
+    write_article(raw / "2020-07-08", "601_0000000000000602.txt", paragraphs=x[:3])
+    run_ingest(raw, warehouse)
+    if without_index:
+        shutil.rmtree(warehouse / ".cluster_index")
+
+    write_article(raw / "2020-07-06", "602_0000000000000603.txt", paragraphs=x[3:])
+    run_ingest(raw, warehouse)
+
+    after = _clusters(warehouse).set_index("source_path")  # (checks the index against the articles)
+    w = article_id_for("2020-07-06/602_0000000000000603.txt")
+    assert after.loc["2020-07-08/601_0000000000000602.txt", "near_duplicate_of"] == w
+    links = _links(warehouse)
+    y = article_id_for("2020-07-08/601_0000000000000602.txt")
+    assert links[(links["article_id"] == y) & (links["other_id"] == w)].empty  # Y and W do not link: X joins them
     fresh = tmp_path / "wh-fresh"
     run_ingest(raw, fresh)
     assert after.equals(_clusters(fresh).set_index("source_path"))
@@ -197,25 +240,69 @@ def test_short_bodies_get_no_band_keys_and_do_not_link(raw, warehouse):
     assert (signatures["keys"] == 0).all() and (signatures["shingle_count"] < 30).all()
 
 
-def test_signatures_of_another_method_version_are_never_compared_until_a_backfill_recomputes_them(raw, warehouse):
+def _make_old_version(warehouse: Path, day: str) -> None:
+    """Rewrite one day's signatures as if an earlier near-duplicate method had made them."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    a = story(7)
-    write_article(raw / "2020-07-06", "500_00000000000000f1.txt", paragraphs=a)
-    run_ingest(raw, warehouse)
-    part = next((warehouse / "signatures" / "ingest_date=2020-07-06").glob("*.parquet"))
+    part = next((warehouse / "signatures" / f"ingest_date={day}").glob("*.parquet"))
     old = pq.read_table(part)
     pq.write_table(old.set_column(old.schema.get_field_index("method_version"), "method_version",
                                   pa.array(["minhash0-old"] * old.num_rows, pa.string())), part)
 
-    write_article(raw / "2020-07-07", "501_00000000000000f2.txt", paragraphs=edited(a))
+
+def test_an_ingest_into_signatures_of_another_method_version_is_refused_until_a_backfill_recomputes_them(raw, warehouse):
+    from newsetl.flows.ingest import ingest_flow
+    from newsetl.flows.settings import resolve_settings
+
+    a = story(7)
+    write_article(raw / "2020-07-06", "500_00000000000000f1.txt", paragraphs=a)
     run_ingest(raw, warehouse)
-    assert _links(warehouse).empty  # the copy's signature is never compared with an old-version one
+    _make_old_version(warehouse, "2020-07-06")
+
+    write_article(raw / "2020-07-07", "501_00000000000000f2.txt", paragraphs=edited(a))
+    state = ingest_flow(resolve_settings(str(raw), str(warehouse)), return_state=True)
+
+    assert state.is_failed()
+    assert "\n" not in state.message and "newsetl backfill --start 2020-07-06 --end 2020-07-06" in state.message
+    assert "2020-07-07/501_00000000000000f2.txt" not in set(_clusters(warehouse)["source_path"])  # nothing published
+    assert not (warehouse / "signatures" / "ingest_date=2020-07-07").exists()
 
     run_backfill(raw, warehouse, "2020-07-06", "2020-07-06")
+    run_ingest(raw, warehouse)
+
     versions = duck(warehouse, "signatures", "select distinct method_version from t")["method_version"].tolist()
     assert versions == [METHOD.version]
     articles = _clusters(warehouse).set_index("source_path")
     assert articles.loc["2020-07-07/501_00000000000000f2.txt", "near_duplicate_of"] == \
         article_id_for("2020-07-06/500_00000000000000f1.txt")
+
+
+def test_a_backfill_of_an_unchanged_day_hashes_nothing_again_and_changes_no_table(raw, warehouse, monkeypatch):
+    from newsetl.flows import neardup
+
+    _drop(raw)
+    write_article(raw / "2020-07-07", "104_00000000000000b2.txt", paragraphs=story(3))
+    run_ingest(raw, warehouse)
+    before = {table: _table(warehouse, table) for table in ("signatures", "near_duplicates", "articles")}
+    signed = []
+    real = neardup.signature_frame
+    monkeypatch.setattr(neardup, "signature_frame", lambda articles, **kw: signed.append(len(articles)) or real(articles, **kw))
+
+    run_backfill(raw, warehouse, "2020-07-07", "2020-07-07")
+
+    assert sum(signed) == 0  # the day's three articles took their published signatures back
+    for table, rows in before.items():
+        assert _table(warehouse, table).equals(rows), table
+
+    # a changed file of that day is hashed again, and only it
+    write_article(raw / "2020-07-07", "104_00000000000000b2.txt", paragraphs=story(4))
+    run_backfill(raw, warehouse, "2020-07-07", "2020-07-07")
+    assert sum(signed) == 1
+
+
+def _table(warehouse: Path, table: str) -> pd.DataFrame:
+    """A table's rows without what each run stamps on them (run_id, processed_at), in key order."""
+    frame = duck(warehouse, table, "select * exclude (run_id, processed_at) from t" if table != "signatures"
+                 else "select * from t")
+    return frame.sort_values(list(frame.columns[:2])).reset_index(drop=True)
