@@ -13,10 +13,10 @@ SIGNATURES = Table(
         C("article_id", STRING, False, "the article (articles.article_id)"),
         SOURCE_PATH,
         SOURCE_SHA256,
-        C("shingle_count", INT32, False, "distinct shingles of the body (word 3-grams, or character 5-grams for unspaced scripts)"),
+        C("shingle_count", INT32, False, "distinct shingles of the body (word 3-grams, or character 5-grams for unspaced scripts)", dictionary=True),
         C("minhash", BINARY, False, "the MinHash signature: one little-endian uint32 minimum per permutation"),
         C("band_keys", INT64S, False, "one LSH key per band; empty below the shingle floor (such articles link only as exact duplicates)"),
-        C("method_version", STRING, False, "the near-duplicate method that computed this row; rows of another version are never compared"),
+        C("method_version", STRING, False, "the near-duplicate method that computed this row; rows of another version are never compared", dictionary=True),
         INGEST_DATE,
     ),
 )
