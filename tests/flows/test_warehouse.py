@@ -58,7 +58,7 @@ def _rows(table, rows: int) -> pa.Table:
     return table.to_arrow(pa.table(columns), with_partition=False)
 
 
-@pytest.mark.parametrize("table", [ARTICLES, SIGNATURES, FILES], ids=lambda t: t.name)
+@pytest.mark.parametrize("table", list(TABLES.values()), ids=lambda t: t.name)
 def test_day_files_are_zstd_with_dictionaries_only_where_the_table_declares_them(tmp_path, table):
     store = Warehouse(tmp_path)
     store.publish_day(table, DAY, _rows(table, 300), staging=store.new_staging("run"))
