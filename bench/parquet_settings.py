@@ -5,7 +5,7 @@ writer (`Warehouse.publish_day`) under each candidate setting, one copy of the w
 and times on each copy what analysts run (DuckDB) and what the pipeline reads (pyarrow):
 
     python bench/parquet_settings.py --warehouse bench/out/wh-100000-1 --out bench/out/parquet-settings \\
-        [--repeat 3] [--settings zstd1-all zstd1-declared ...] [--json FILE]
+        [--repeat 3] [--settings zstd1-all zstd1-declared ...] [--columns] [--json FILE]
 
 Every figure is the best of `--repeat` runs; the settings take turns within each repeat, so a change
 in the machine's load falls on all of them alike. Write CPU is process time (user + system) of
@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import duckdb  # noqa: E402
 import pyarrow as pa  # noqa: E402
+import pyarrow.parquet as pq  # noqa: E402
 
 from newsetl.flows.warehouse import DAY_FILES, ParquetSettings, Warehouse  # noqa: E402
 from newsetl.schemas import TABLES  # noqa: E402
@@ -61,6 +62,7 @@ def main() -> None:
     parser.add_argument("--out", required=True, type=Path, help="where the rewritten copies go (replaced)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--settings", nargs="+", choices=sorted(SETTINGS), default=list(SETTINGS))
+    parser.add_argument("--columns", action="store_true", help="also print the bytes of every column")
     parser.add_argument("--json", type=Path, help="also write every figure here")
     args = parser.parse_args()
     source = Warehouse(args.warehouse)
@@ -81,6 +83,7 @@ def main() -> None:
     del days
 
     sizes = {s: {t: _bytes(args.out / s / t) for t in tables} for s in args.settings}
+    column_sizes = {s: {t: _column_bytes(args.out / s / t) for t in tables} for s in args.settings}
     article_id = _middle_id(args.out / args.settings[0])
     read, query, answers = {s: {} for s in args.settings}, {s: {} for s in args.settings}, {}
     for _ in range(args.repeat):
@@ -99,8 +102,10 @@ def main() -> None:
                "load_before": load_before, "load_after": os.getloadavg(), "duckdb": duckdb.__version__,
                "pyarrow": pa.__version__, "cpus": os.cpu_count(), "production": asdict(DAY_FILES),
                "settings": {s: asdict(SETTINGS[s]) for s in args.settings},
-               "write_cpu_s": write_cpu, "bytes": sizes, "read_s": read, "query_s": query}
+               "write_cpu_s": write_cpu, "bytes": sizes, "column_bytes": column_sizes, "read_s": read, "query_s": query}
     _print(figures, tables)
+    if args.columns:
+        _print_columns(figures, tables)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
 
@@ -128,6 +133,18 @@ def _best(best: dict, label: str, work, *args):
 
 def _bytes(folder: Path) -> int:
     return sum(path.stat().st_size for path in folder.glob("*/*.parquet"))
+
+
+def _column_bytes(folder: Path) -> dict[str, int]:
+    """Compressed bytes of each column (a list's values under name.list.element), over every file."""
+    sizes: dict[str, int] = {}
+    for path in sorted(folder.glob("*/*.parquet")):
+        metadata = pq.read_metadata(path)
+        for group in range(metadata.num_row_groups):
+            for index in range(metadata.num_columns):
+                chunk = metadata.row_group(group).column(index)
+                sizes[chunk.path_in_schema] = sizes.get(chunk.path_in_schema, 0) + chunk.total_compressed_size
+    return sizes
 
 
 def _scan(folder: Path) -> str:
@@ -164,6 +181,16 @@ def _print(figures: dict, tables: list[str]) -> None:
     for s in settings:
         print(f"{s:<16} " + " ".join(
             f"{figures['write_cpu_s'][s][t]:>10.3f} /{figures['bytes'][s][t] / 1e6:>9.3f}" for t in tables))
+
+
+def _print_columns(figures: dict, tables: list[str]) -> None:
+    settings = list(figures["settings"])
+    print("\nper column: compressed KB over every file of the table")
+    print(f"{'column':<40} " + " ".join(f"{s:>16}" for s in settings))
+    for table in tables:
+        for column in figures["column_bytes"][settings[0]][table]:
+            print(f"{table + '.' + column:<40} "
+                  + " ".join(f"{figures['column_bytes'][s][table][column] / 1e3:>16.1f}" for s in settings))
 
 
 if __name__ == "__main__":
