@@ -53,7 +53,7 @@ class ParquetSettings:
 
 # Day files are rewritten on every run that touches their day (each hourly run rewrites today's) and
 # scanned many times a day; bench/parquet_settings.py on 20k and 100k articles (bench/README.md): zstd 3
-# made the warehouse 5.6-6.2 % smaller than zstd 1 (most of it synthetic MinHash; ~2 % from text, while ids
+# made the warehouse 5.6-6.2 % smaller than zstd 1 (most of it synthetic MinHash; text ~2 %, while ids
 # grow) for 22-52 % more write CPU, and no scan got measurably faster; dictionaries on every column cost
 # 6-15 % more write CPU and 3-4 % more bytes than where declared.
 DAY_FILES = ParquetSettings(compression="zstd", level=1, dictionary=None)
