@@ -9,8 +9,10 @@ and times on each copy what analysts run (DuckDB) and what the pipeline reads (p
 
 Every figure is the best of `--repeat` runs; the settings take turns within each repeat, so a change
 in the machine's load falls on all of them alike. Write CPU is process time (user + system) of
-publishing every day of a table (cast, key check, encode, compress, fsync); scans are wall time of a
-warm page cache. Query results must agree across settings, or the script stops.
+publishing every day of a table (cast, key check, encode, compress, fsync); scans, from a warm page
+cache, are wall time and process time (all threads: less moved by other jobs on a shared machine).
+Query results must agree across settings, or the script stops. `--columns` adds the compressed bytes
+of every column, from the files' metadata.
 """
 from __future__ import annotations
 
