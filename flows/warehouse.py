@@ -18,6 +18,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 import pyarrow as pa
@@ -34,6 +35,28 @@ MAX_ROWS_PER_FILE = 1_000_000
 ROW_GROUP_ROWS = 64_000
 # Also cut a row group at this many bytes of Arrow data, so a day of long articles is never held whole.
 ROW_GROUP_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ParquetSettings:
+    """How final day files are encoded, for every table (which columns get a dictionary comes from the
+    table's declaration). Only codecs and encodings that DuckDB, Polars, pandas and Spark all read."""
+    compression: str
+    level: int | None  # None: the codec's own default (snappy and lz4 have no level)
+    dictionary: bool | None  # None: per column, as the table declares (Column.dictionary); else every column
+
+    def writer_options(self, table: Table) -> dict:
+        """Keyword arguments of pyarrow.parquet.ParquetWriter for one table's files."""
+        return {"compression": self.compression, "compression_level": self.level,
+                "use_dictionary": table.dictionary_columns() if self.dictionary is None else self.dictionary}
+
+
+# Day files are rewritten on every run that touches their day (each hourly run rewrites today's) and
+# scanned many times a day; bench/parquet_settings.py on 20k and 100k articles (bench/README.md): zstd 3
+# made the warehouse 5.6-6.2 % smaller than zstd 1 (most of it synthetic MinHash; text ~2 %, while ids
+# grow) for 22-52 % more write CPU, and no scan got measurably faster; dictionaries on every column cost
+# 6-15 % more write CPU and 3-4 % more bytes than where declared.
+DAY_FILES = ParquetSettings(compression="zstd", level=1, dictionary=None)
 
 _RENAME_NOREPLACE = 1
 _RENAME_EXCHANGE = 2
@@ -145,7 +168,7 @@ class Warehouse:
 
     # ---- writing -----------------------------------------------------------
     def publish_day(self, table: Table | str, day: date, rows: pa.Table | Iterable[pa.Table | pa.RecordBatch], *,
-                    staging: Path) -> str:
+                    staging: Path, settings: ParquetSettings = DAY_FILES) -> str:
         """Replace one day of one table with `rows` (file schema) atomically; no rows removes the day.
 
         `rows` is one Arrow table, or chunks of the day in the order they go into the files: the
@@ -154,6 +177,7 @@ class Warehouse:
         swap, so a bad day never goes in. Days over MAX_ROWS_PER_FILE rows are split into
         part-00000.parquet, part-00001.parquet, ... in row order.
 
+        `settings` are the Parquet encoding (DAY_FILES unless a benchmark compares others).
         Returns what happened: "replaced", "created", "removed" or "unchanged" (nothing there, nothing to write).
         """
         table = TABLES[_name(table)]
@@ -163,7 +187,7 @@ class Warehouse:
             shutil.rmtree(built)
         built.mkdir(parents=True)
         chunks = [rows] if isinstance(rows, (pa.Table, pa.RecordBatch)) else rows
-        written = _write_day(table, built, chunks)
+        written = _write_day(table, built, chunks, settings)
         if written == 0:
             shutil.rmtree(built)
             if not live.exists():
@@ -227,9 +251,11 @@ class Warehouse:
         return removed
 
 
-def _write_day(table: Table, folder: Path, chunks: Iterable[pa.Table | pa.RecordBatch]) -> int:
+def _write_day(table: Table, folder: Path, chunks: Iterable[pa.Table | pa.RecordBatch],
+               settings: ParquetSettings) -> int:
     """Write a day's chunks into `folder` as part-NNNNN.parquet files; return the rows written."""
     schema = table.file_schema()
+    options = settings.writer_options(table)
     keys, pending, pending_rows, pending_bytes = [], [], 0, 0
     writer, number, in_file, total = None, -1, 0, 0
 
@@ -243,7 +269,7 @@ def _write_day(table: Table, folder: Path, chunks: Iterable[pa.Table | pa.Record
                 if writer is not None:
                     _close(writer, folder / f"part-{number:05d}.parquet")
                 number, in_file = number + 1, 0
-                writer = pq.ParquetWriter(folder / f"part-{number:05d}.parquet", schema, compression="zstd",
+                writer = pq.ParquetWriter(folder / f"part-{number:05d}.parquet", schema, **options,
                                           coerce_timestamps="us", allow_truncated_timestamps=False)
             take = min(data.num_rows - start, MAX_ROWS_PER_FILE - in_file)
             writer.write_table(data.slice(start, take), row_group_size=ROW_GROUP_ROWS)

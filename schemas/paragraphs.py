@@ -9,9 +9,9 @@ PARAGRAPHS = Table(
     key=("article_id", "position"),
     columns=(
         C("article_id", STRING, False, "the article this paragraph belongs to"),
-        C("position", INT32, False, "0-based position of the paragraph in the body"),
+        C("position", INT32, False, "0-based position of the paragraph in the body", dictionary=True),
         C("text", STRING, False, "cleaned paragraph text"),
-        C("word_count", INT32, False, "words in text, counted as in articles.word_count: an article's paragraphs add up to it"),
+        C("word_count", INT32, False, "words in text, counted as in articles.word_count: an article's paragraphs add up to it", dictionary=True),
         C("ingest_date", DAY, False, "the article's ingest_date"),
     ),
 )

@@ -11,8 +11,8 @@ REJECTS = Table(
     columns=(
         SOURCE_PATH,
         SOURCE_SHA256,
-        C("reason", STRING, False, "machine code: empty, binary, undecodable, no_title, no_body, too_large, unsupported_type, ..."),
-        C("detail", STRING, False, "one human sentence: what was wrong and what to do"),
+        C("reason", STRING, False, "machine code: empty, binary, undecodable, no_title, no_body, too_large, unsupported_type, ...", dictionary=True),
+        C("detail", STRING, False, "one human sentence: what was wrong and what to do", dictionary=True),
         SIZE_BYTES,
         RUN_ID,
         PROCESSED_AT,

@@ -9,10 +9,10 @@ RUNS = Table(
     key=("run_id",),
     columns=(
         C("run_id", STRING, False, "the Prefect flow run id (a uuid when run outside Prefect)"),
-        C("flow", STRING, False, "ingest or backfill"),
+        C("flow", STRING, False, "ingest or backfill", dictionary=True),
         C("started_at", TIMESTAMP, False, "when the run started"),
         C("finished_at", TIMESTAMP, False, "when the run ended"),
-        C("status", STRING, False, "success or failed"),
+        C("status", STRING, False, "success or failed", dictionary=True),
         C("files_seen", INT64, False, "raw files the run looked at (ingest: the whole raw zone; backfill: files of its days)"),
         C("files_processed", INT64, False, "raw files read and transformed by this run"),
         C("articles", INT64, False, "article rows written by this run"),
@@ -22,7 +22,7 @@ RUNS = Table(
         C("parameters", STRING, False, "the run's parameters as JSON"),
         C("error", STRING, True, "one sentence on why the run failed"),
         C("seconds", FLOAT64, False, "wall-clock duration"),
-        C("pipeline_version", STRING, False, "newsetl package version"),
+        C("pipeline_version", STRING, False, "newsetl package version", dictionary=True),
         C("run_date", DAY, False, "UTC day the run started"),
     ),
 )

@@ -13,12 +13,13 @@ SIGNATURES = Table(
         C("article_id", STRING, False, "the article (articles.article_id)"),
         SOURCE_PATH,
         SOURCE_SHA256,
-        C("shingle_count", INT32, False, "distinct shingles of the body (word 3-grams, or character 5-grams for unspaced scripts)"),
+        C("shingle_count", INT32, False, "distinct shingles of the body (word 3-grams, or character 5-grams for unspaced scripts)", dictionary=True),
         C("minhash", BINARY, False, "the MinHash signature: one little-endian uint32 minimum per permutation"),
         C("band_keys", INT64S, False, "one LSH key per band; empty below the shingle floor (such articles link only as exact duplicates)"),
-        C("method_version", STRING, False, "the near-duplicate method that computed this row; rows of another version are never compared"),
+        C("method_version", STRING, False, "the near-duplicate method that computed this row; rows of another version are never compared", dictionary=True),
         C("cleaning_version", STRING, True, "the cleaning version of the body it was computed from: a re-processed file whose bytes, "
-          "cleaning and method are unchanged reuses its row instead of hashing again (null: written before this column)"),
+          "cleaning and method are unchanged reuses its row instead of hashing again (null: written before this column)",
+          dictionary=True),
         INGEST_DATE,
     ),
 )
