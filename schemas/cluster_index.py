@@ -14,8 +14,8 @@ CLUSTER_INDEX = Table(
     columns=(
         C("article_id", STRING, False, "a member of a cluster (articles.article_id, not the root)"),
         C("root_id", STRING, False, "its cluster's root: articles.near_duplicate_of"),
-        C("article_date", DAY, False, "the member's ingest_date"),
-        C("root_date", DAY, False, "the root's ingest_date"),
+        C("article_date", DAY, False, "the member's ingest_date", dictionary=True),
+        C("root_date", DAY, False, "the root's ingest_date", dictionary=True),
         C("ingest_date", DAY, False, "the day this row is listed under: article_date or root_date"),
     ),
 )
