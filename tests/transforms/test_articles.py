@@ -96,3 +96,23 @@ def test_a_file_over_the_time_budget_is_a_too_slow_reject_row_and_the_batch_goes
     assert rows.rejects[["source_path", "reason"]].values.tolist() == [["2020-07-05/001_00000000000000aa.txt", "too_slow"]]
     assert "CPU time" in rows.rejects["detail"].iloc[0]
     assert rows.articles["source_path"].tolist() == ["2020-07-05/002_00000000000000bb.txt"]
+
+
+def test_columns_whose_values_are_all_null_or_empty_still_fit_the_table_declarations():
+    """A batch whose every article lacks a publisher, sections and a language infers null-typed columns:
+    the declarations cast them when staging."""
+    import pyarrow as pa
+
+    from newsetl.schemas import ARTICLES, PARAGRAPHS, REJECTS
+
+    no_breadcrumb = "A headline\n\nShort body.\n".encode()  # no publisher, no sections, too short for a language
+    rows = build_articles(_files(("2020-07-05/a.txt", no_breadcrumb, None, None)), run_id="run",
+                          processed_at=datetime(2020, 7, 5, tzinfo=timezone.utc), pipeline_version="test")
+    assert rows.articles.schema.field("publisher").type == pa.null()
+
+    articles = ARTICLES.to_arrow(rows.articles.append_column("near_duplicate_of", pa.nulls(1, pa.string())))
+    assert articles.schema == ARTICLES.arrow_schema()
+    assert articles.select(["publisher", "sections", "language"]).to_pylist() == [
+        {"publisher": None, "sections": [], "language": None}]
+    assert PARAGRAPHS.to_arrow(rows.paragraphs).num_rows == 1
+    assert REJECTS.to_arrow(rows.rejects).num_rows == 0
