@@ -21,7 +21,7 @@ import hashlib
 from newsetl.transforms.boilerplate import strip_boilerplate
 from newsetl.transforms.decode import decode_bytes, decompress_gzip
 from newsetl.transforms.language import detect_language
-from newsetl.transforms.normalise import normalise_text
+from newsetl.transforms.normalise import DOUBLE_SPACE, normalise_text
 from newsetl.transforms.quality import quality_signals
 from newsetl.transforms.rejects import Rejected, TimeBudget
 from newsetl.transforms.structure import join_lines, parse_article
@@ -158,6 +158,6 @@ def _comparable(folded: str) -> str:
     # skipped. `isprintable` is False for every white space but the ASCII space, so it proves
     # there is nothing else to collapse; any other text takes the general path.
     flat = folded.replace("\n\n", " ")
-    if flat.isprintable() and "  " not in flat and flat[:1] != " " and flat[-1:] != " ":
+    if flat.isprintable() and not DOUBLE_SPACE.search(flat) and flat[:1] != " " and flat[-1:] != " ":
         return flat
     return " ".join(folded.split())
