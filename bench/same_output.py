@@ -98,7 +98,8 @@ def _dump(raw: Path, *, code: Path, out: Path) -> int:
         batch = build_articles(pd.DataFrame(rows), run_id="same-output",
                                processed_at=datetime(2020, 1, 1, tzinfo=timezone.utc), pipeline_version="same-output")
         for name in TABLES:
-            tables[name].append(getattr(batch, name))
+            rows = getattr(batch, name)  # a frame, or an Arrow table since the batch builds columns
+            tables[name].append(rows if isinstance(rows, pd.DataFrame) else rows.to_pandas())
     for name, frames in tables.items():
         frame = pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
         frame.to_parquet(out / f"{name}.parquet", index=False)

@@ -164,7 +164,8 @@ _RIGHTS_FOLDED = tuple(phrase.translate(_DOTLESS_I) for phrase in RIGHTS_RESERVE
 
 def _is_rights_line(line: str) -> bool:
     text = line[:-1] if line[-1] in ".\u3002" else line
-    folded = text.translate(_DOTLESS_I).lower()
+    # str.translate looks every character up in a dict: only lines holding one of the two pay for it.
+    folded = (text.translate(_DOTLESS_I) if "ı" in text or "İ" in text else text).lower()
     if len(folded) != len(text) or not folded.endswith(_RIGHTS_FOLDED):
         return False
     for phrase in _RIGHTS_FOLDED:

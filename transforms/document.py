@@ -21,7 +21,7 @@ import hashlib
 from newsetl.transforms.boilerplate import strip_boilerplate
 from newsetl.transforms.decode import decode_bytes, decompress_gzip
 from newsetl.transforms.language import detect_language
-from newsetl.transforms.normalise import normalise_text
+from newsetl.transforms.normalise import DOUBLE_SPACE, normalise_text
 from newsetl.transforms.quality import quality_signals
 from newsetl.transforms.rejects import Rejected, TimeBudget
 from newsetl.transforms.structure import join_lines, parse_article
@@ -106,12 +106,16 @@ def clean_article(
     body = "\n\n".join(paragraphs)
     budget.check("paragraph joining")
     language, language_score = detect_language(f"{parts.title}\n{body}")
+    # Casefolded once, for the quality flags and the content hash.
+    folded = (parts.title.casefold(), body.casefold())
     quality = quality_signals(
         title=parts.title,
         body=body,
         paragraph_count=len(paragraphs),
         publisher=parts.publisher,
         language=language,
+        paragraphs=paragraphs,
+        folded=folded,
     )
     budget.check("language and quality signals")
     return {
@@ -120,13 +124,14 @@ def clean_article(
         "sections": parts.sections,
         "title": parts.title,
         "paragraphs": paragraphs,
+        "paragraph_word_counts": quality["paragraph_word_counts"],  # they add up to word_count
         "body": body,
         "paragraph_count": len(paragraphs),
         "word_count": quality["word_count"],
         "char_count": len(body),
         "language": language,
         "language_score": language_score,
-        "content_hash": content_hash(parts.title, body),
+        "content_hash": _folded_hash(*folded),
         "fixes": sorted(fixes),
         "title_word_count": quality["title_word_count"],
         "mean_word_length": quality["mean_word_length"],
@@ -138,17 +143,21 @@ def clean_article(
 
 def content_hash(title: str, body: str) -> str:
     """sha256 of casefolded, whitespace-collapsed title + "\\n" + body: equal text, equal hash."""
-    normalised = f"{_comparable(title)}\n{_comparable(body)}"
+    return _folded_hash(title.casefold(), body.casefold())
+
+
+def _folded_hash(folded_title: str, folded_body: str) -> str:
+    """content_hash of a title and body already casefolded."""
+    normalised = f"{_comparable(folded_title)}\n{_comparable(folded_body)}"
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
-def _comparable(text: str) -> str:
-    folded = text.casefold()
+def _comparable(folded: str) -> str:
     # Cleaned text is single-spaced, its paragraphs joined by a blank line: then turning each
     # blank line into a space is the whole collapse, and split + join (a string per word) is
     # skipped. `isprintable` is False for every white space but the ASCII space, so it proves
     # there is nothing else to collapse; any other text takes the general path.
     flat = folded.replace("\n\n", " ")
-    if flat.isprintable() and "  " not in flat and flat[:1] != " " and flat[-1:] != " ":
+    if flat.isprintable() and not DOUBLE_SPACE.search(flat) and flat[:1] != " " and flat[-1:] != " ":
         return flat
     return " ".join(folded.split())

@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import re
 
-import pandas as pd
-
 # `000_b7a10fd9200f5948.txt`: a sequence number, then the crawler's 16-hex source id.
 _SOURCE_ID = re.compile(r"^\d+_([0-9a-f]{16})\.txt(?:\.gz)?$")
 ARTICLE_SUFFIXES = (".txt", ".txt.gz")
@@ -29,12 +27,3 @@ def is_compressed(file_name: str) -> bool:
 
 def is_article_file(file_name: str) -> bool:
     return file_name.endswith(ARTICLE_SUFFIXES)
-
-
-def with_article_ids(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add `article_id` and `source_id` derived from `source_path`."""
-    names = frame["source_path"].str.rsplit("/", n=1).str[-1]
-    return frame.assign(
-        article_id=[article_id_for(p) for p in frame["source_path"]],
-        source_id=[source_id_from_name(n) for n in names],
-    )

@@ -123,14 +123,19 @@ def repair_mojibake(text: str, *, check: Callable[[str], None] = _no_check) -> s
 
     `check` is called every CHECK_EVERY_LINES repaired lines: a flood of one-hint lines costs
     ftfy ~5 s a MB, so a time budget must be able to stop it midway."""
+    return _repair_mojibake(text, check=check)[0]
+
+
+def _repair_mojibake(text: str, *, check: Callable[[str], None]) -> tuple[str, bool]:
+    """`repair_mojibake`, and whether the text held no hint at all (then it is returned as it was)."""
     if len(text) > MOJIBAKE_FIXER.max_decode_length:
         # ftfy also cuts a line longer than this, and `^` in its heuristic then matches inside
         # the line, where _MOJIBAKE_HINT's `^` does not: such a text (never a real article)
         # goes through ftfy whole, in pieces of whole lines so that the budget is checked.
-        return _fix_in_line_chunks(text, check=check)
+        return _fix_in_line_chunks(text, check=check), False
     hint = _MOJIBAKE_HINT.search(text)
     if hint is None:
-        return text
+        return text, True
     # ftfy repairs a text line by line (`fix_text` cuts it after every "\n") and changes only
     # the lines where its heuristic matches, which are the lines holding a hint: only those go
     # through ftfy (ftfy on whole articles took twice as long on the bench drop).
@@ -145,7 +150,7 @@ def repair_mojibake(text: str, *, check: Callable[[str], None] = _no_check) -> s
             check("mojibake repair")
         hint = _MOJIBAKE_HINT.search(text, line_end)
     pieces.append(text[done:])
-    return "".join(pieces)
+    return "".join(pieces), False
 
 
 def _fix_in_line_chunks(text: str, *, check: Callable[[str], None], chunk_chars: int = 1 << 16) -> str:
@@ -376,6 +381,12 @@ def _nfc(text: str) -> str:
 _SPACE_RUN = re.compile(r" {2,}")
 _LINE_EDGE_SPACE = re.compile(r"^ +| +$", re.MULTILINE)
 _BLANK_LINE_RUN = re.compile(r"\n{3,}")
+# Gates for a needle that ends with a space: CPython 3.11's `in` skips ahead on the needle's last
+# character, so in a text that is not pure ASCII it looks at nearly every space (~10 us a bench
+# article for `"  " in text`); the regex engine's literal search takes half that. (`" \n" in text`,
+# whose last character is rare, stays fast.)
+DOUBLE_SPACE = re.compile("  ")
+_LINE_START_SPACE = re.compile("\n ")
 
 
 def normalise_invisible(text: str) -> tuple[str, set[str]]:
@@ -407,9 +418,9 @@ def collapse_whitespace(text: str) -> tuple[str, set[str]]:
     """Collapse space runs, strip line ends, keep at most one blank line, trim the text."""
     collapsed = text
     # Cheap membership tests first: most lines of a clean article need nothing.
-    if "  " in collapsed:
+    if DOUBLE_SPACE.search(collapsed):
         collapsed = _SPACE_RUN.sub(" ", collapsed)
-    if " \n" in collapsed or "\n " in collapsed or collapsed[:1] == " " or collapsed[-1:] == " ":
+    if " \n" in collapsed or _LINE_START_SPACE.search(collapsed) or collapsed[:1] == " " or collapsed[-1:] == " ":
         collapsed = _LINE_EDGE_SPACE.sub("", collapsed)
     if "\n\n\n" in collapsed:
         collapsed = _BLANK_LINE_RUN.sub("\n\n", collapsed)
@@ -442,7 +453,7 @@ def normalise_text(text: str, *, check: Callable[[str], None] = _no_check) -> No
     fixes: set[str] = set()
     for _ in range(MAX_PASSES):
         before = text
-        repaired = repair_mojibake(text, check=check)
+        repaired, hint_free = _repair_mojibake(text, check=check)
         if repaired != text:
             fixes.add("mojibake")
         check("mojibake repair")
@@ -453,6 +464,15 @@ def normalise_text(text: str, *, check: Callable[[str], None] = _no_check) -> No
         text, space_fixes = collapse_whitespace(text)
         check("white space")
         fixes |= markup_fixes | invisible_fixes | space_fixes
-        if text == before or not _needs_another_pass(text):
+        if text == before:
+            break
+        # Most articles change only by losing the line breaks at their ends. A text cut out of a
+        # text without a mojibake hint holds none either (the hint's patterns look behind and ahead
+        # of a character only at characters it still has, and `^` still matches where a cut line
+        # break was), so then only markup can need another pass: the hint search is not repeated.
+        if hint_free and text == before.strip("\n"):
+            if not _may_hold_markup(text):
+                break
+        elif not _needs_another_pass(text):
             break
     return NormalisedText(text, fixes)

@@ -6,6 +6,7 @@ Quality flags (sorted in the output) are listed with their meaning in `QUALITY_F
 """
 from __future__ import annotations
 
+import itertools
 import re
 import string
 import sys
@@ -60,10 +61,25 @@ def text_stats(text: str) -> tuple[int, float, float]:
     attached punctuation. Tokens made only of letters, most of them in prose, are
     settled by `str.isalpha`; only the rest are looked at character by character.
     """
-    tokens, mixed, symbols = _tokens(text)
+    return paragraph_stats([text])[:3]
+
+
+def paragraph_stats(paragraphs: list[str]) -> tuple[int, float, float, list[int]]:
+    """`text_stats` of the paragraphs joined by blank lines, and each paragraph's word count.
+
+    Tokens never cross a paragraph break, so the paragraphs are tokenised one by one, once:
+    the per-paragraph counts (they add up to the word count) cost no second pass over the text.
+    """
+    tokens_by_paragraph = [paragraph.split() for paragraph in paragraphs]
+    tokens = list(itertools.chain.from_iterable(tokens_by_paragraph))
+    mixed, symbols = _mixed_and_symbols(tokens)
+    # Most articles hold no token without a letter or digit (a lone dash or bullet): then each
+    # paragraph's word count is its token count; only the others are counted word by word.
+    paragraph_words = ([len(words) for words in tokens_by_paragraph] if not symbols
+                       else [count_words(paragraph) for paragraph in paragraphs])
     if not tokens:
-        return 0, 0.0, 0.0
-    non_space = sum(map(len, tokens))
+        return 0, 0.0, 0.0, paragraph_words
+    non_space = len("".join(tokens))  # one C loop; sum(map(len, ...)) calls len once a token
     word_count = len(tokens) - len(symbols)
     word_chars = non_space - (sum(map(len, symbols)) - len(symbols))
     # ASCII characters through a byte table (regex classes of Unicode categories cost ~40 ns a
@@ -73,21 +89,20 @@ def text_stats(text: str) -> tuple[int, float, float]:
         non_word_chars = _NON_WORD_CHAR.findall(_ASCII_RUN.sub("", mixed))
         non_letters += len(non_word_chars) - sum(map(_MARKS.__contains__, non_word_chars))
     mean_word_length = round(word_chars / word_count, 4) if word_count else 0.0
-    return word_count, mean_word_length, round(non_letters / non_space, 4)
+    return word_count, mean_word_length, round(non_letters / non_space, 4), paragraph_words
 
 
 def count_words(text: str) -> int:
     """Words in `text` as text_stats counts them: whitespace-separated tokens with a letter or digit."""
-    tokens, _, symbols = _tokens(text)
-    return len(tokens) - len(symbols)
-
-
-def _tokens(text: str) -> tuple[list[str], str, list[str]]:
-    """The text's tokens; those not all letters, each after one space; and the symbol-only ones
-    among them (each match a space and a token)."""
     tokens = text.split()
-    mixed = " " + " ".join([token for token in tokens if not token.isalpha()])
-    return tokens, mixed, _SPACED_SYMBOL_TOKEN.findall(mixed)
+    return len(tokens) - len(_mixed_and_symbols(tokens)[1])
+
+
+def _mixed_and_symbols(tokens) -> tuple[str, list[str]]:
+    """The tokens that are not all letters, each after one space; and the symbol-only ones among
+    them (each match a space and a token)."""
+    mixed = " " + " ".join(itertools.filterfalse(str.isalpha, tokens))  # no bytecode run per token
+    return mixed, _SPACED_SYMBOL_TOKEN.findall(mixed)
 
 
 def quality_signals(
@@ -100,15 +115,22 @@ def quality_signals(
     min_body_words: int = 50,  # a news item shorter than this is a teaser, a caption or a stub
     max_title_words: int = 25,  # real headlines stay under ~20 words; longer ones are usually a lede
     max_non_alpha_ratio: float = 0.5,  # prose is ~80% letters; tables, code and lists of numbers fall below half
+    paragraphs: list[str] | None = None,  # body's paragraphs (body is them joined by blank lines): counted one by one
+    folded: tuple[str, str] | None = None,  # title and body casefolded, when the caller has them already
 ) -> dict[str, object]:
-    """Word counts, ratios and flags describing one cleaned article."""
-    word_count, mean_word_length, ratio = text_stats(body)
+    """Word counts, ratios and flags describing one cleaned article (and, given its paragraphs, theirs)."""
+    if paragraphs is None:
+        word_count, mean_word_length, ratio = text_stats(body)
+        paragraph_words = None
+    else:
+        word_count, mean_word_length, ratio, paragraph_words = paragraph_stats(paragraphs)
     title_word_count = count_words(title)
     flags: list[str] = []
     if word_count < min_body_words:
         flags.append("short_body")
     # Title and body are normalised already (single spaces), so casefolding is enough.
-    if title and title.casefold() in body.casefold():
+    folded_title, folded_body = folded or (title.casefold(), body.casefold())
+    if title and folded_title in folded_body:
         flags.append("title_in_body")
     if title_word_count >= 2 and title.isupper():
         flags.append("all_caps_title")
@@ -130,4 +152,5 @@ def quality_signals(
         "mean_word_length": mean_word_length,
         "non_alpha_ratio": ratio,
         "quality_flags": sorted(flags),
+        "paragraph_word_counts": paragraph_words,
     }

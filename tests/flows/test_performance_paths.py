@@ -107,3 +107,29 @@ def _staged(staging: Path, table: str, keys: list[str]):
     rows = ds.dataset(staging / table, format="parquet", partitioning="hive").to_table()
     rows = rows.drop_columns([c for c in ("processed_at",) if c in rows.column_names])
     return rows.sort_by([(k, "ascending") for k in keys]).to_pandas()
+
+
+def test_staged_files_are_neither_compressed_nor_dictionary_encoded(tmp_path, raw):
+    """Staging is read once by publish and deleted: its Parquet is written plain, the cheapest to write and read."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    from newsetl.flows.batch import BatchJob, run_batch
+    from newsetl.flows.plan import MANIFEST_COLUMNS, plan_ingest, write_plan
+    from newsetl.flows.rawzone import scan_raw_zone
+
+    for i in range(3):
+        write_article(raw / "2020-07-06", f"{i:03d}_{i:016x}.txt", title=f"Story {i}", paragraphs=("Same words.",) * 2)
+    staging = tmp_path / "staging"
+    write_plan(plan_ingest(scan_raw_zone(raw), pd.DataFrame(columns=MANIFEST_COLUMNS)), staging, batch_size=100)
+    run_batch(BatchJob(raw=str(raw), staging=str(staging), batch=0, run_id="r", pipeline_version="p",
+                       max_file_bytes=10_000_000))
+    staged = [path for path in staging.rglob("*.parquet") if path.parent.name != "plan"]
+    assert {path.parts[-3] for path in staged} == {"articles", "paragraphs", "signatures", "files"}
+    for path in staged:
+        metadata = pq.ParquetFile(path).metadata
+        for group in range(metadata.num_row_groups):
+            for column in range(metadata.num_columns):
+                chunk = metadata.row_group(group).column(column)
+                assert chunk.compression == "UNCOMPRESSED", (path, chunk.path_in_schema)
+                assert not any("DICTIONARY" in encoding for encoding in chunk.encodings), (path, chunk.path_in_schema)

@@ -7,8 +7,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsetl.transforms.articles import _paragraph_word_counts, build_articles
-from newsetl.transforms.quality import count_words
+from newsetl.transforms.articles import build_articles
+from newsetl.transforms.quality import count_words, paragraph_stats, text_stats
 
 ARTICLE = "World - Reuters\n\nA headline\n\nFirst paragraph here.\n\nSecond paragraph here.\n".encode()
 
@@ -21,8 +21,14 @@ def _files(*rows):
 
 
 def _build(files):
-    return build_articles(files, run_id="run", processed_at=datetime(2020, 7, 5, tzinfo=timezone.utc),
+    rows = build_articles(files, run_id="run", processed_at=datetime(2020, 7, 5, tzinfo=timezone.utc),
                           pipeline_version="test")
+    return _frames(rows)
+
+
+def _frames(rows):
+    """The batch's Arrow tables as pandas frames, to read them in tests."""
+    return type(rows)(**{name: getattr(rows, name).to_pandas() for name in ("articles", "paragraphs", "rejects")})
 
 
 def test_an_article_gives_one_row_and_its_paragraphs():
@@ -71,10 +77,11 @@ def test_paragraph_word_counts_add_up_to_the_article_word_count():
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(["a", "Z9", "–", "•", "é", "“x”", "—", "_"]), max_size=8).map(" ".join),
                 min_size=1, max_size=5))
-def test_the_plain_token_shortcut_gives_the_same_paragraph_counts(paragraphs):
-    article_words = sum(count_words(p) for p in paragraphs)
+def test_paragraph_stats_count_each_paragraph_and_equal_the_stats_of_the_body(paragraphs):
+    *stats, counts = paragraph_stats(paragraphs)
 
-    assert _paragraph_word_counts(paragraphs, article_words) == [count_words(p) for p in paragraphs]
+    assert counts == [count_words(p) for p in paragraphs]
+    assert tuple(stats) == text_stats("\n\n".join(paragraphs))
 
 
 def test_a_file_over_the_time_budget_is_a_too_slow_reject_row_and_the_batch_goes_on():
@@ -83,9 +90,29 @@ def test_a_file_over_the_time_budget_is_a_too_slow_reject_row_and_the_batch_goes
                    ("2020-07-05/002_00000000000000bb.txt", ARTICLE, None, None))
     _build(_files(("2020-07-05/000_00000000000000cc.txt", ARTICLE, None, None)))  # the language model loads on first use
 
-    rows = build_articles(files, run_id="run", processed_at=datetime(2020, 7, 5, tzinfo=timezone.utc),
-                          pipeline_version="test", time_budget_seconds=0.02)
+    rows = _frames(build_articles(files, run_id="run", processed_at=datetime(2020, 7, 5, tzinfo=timezone.utc),
+                                  pipeline_version="test", time_budget_seconds=0.02))
 
     assert rows.rejects[["source_path", "reason"]].values.tolist() == [["2020-07-05/001_00000000000000aa.txt", "too_slow"]]
     assert "CPU time" in rows.rejects["detail"].iloc[0]
     assert rows.articles["source_path"].tolist() == ["2020-07-05/002_00000000000000bb.txt"]
+
+
+def test_columns_whose_values_are_all_null_or_empty_still_fit_the_table_declarations():
+    """A batch whose every article lacks a publisher, sections and a language infers null-typed columns:
+    the declarations cast them when staging."""
+    import pyarrow as pa
+
+    from newsetl.schemas import ARTICLES, PARAGRAPHS, REJECTS
+
+    no_breadcrumb = "A headline\n\nShort body.\n".encode()  # no publisher, no sections, too short for a language
+    rows = build_articles(_files(("2020-07-05/a.txt", no_breadcrumb, None, None)), run_id="run",
+                          processed_at=datetime(2020, 7, 5, tzinfo=timezone.utc), pipeline_version="test")
+    assert rows.articles.schema.field("publisher").type == pa.null()
+
+    articles = ARTICLES.to_arrow(rows.articles.append_column("near_duplicate_of", pa.nulls(1, pa.string())))
+    assert articles.schema == ARTICLES.arrow_schema()
+    assert articles.select(["publisher", "sections", "language"]).to_pylist() == [
+        {"publisher": None, "sections": [], "language": None}]
+    assert PARAGRAPHS.to_arrow(rows.paragraphs).num_rows == 1
+    assert REJECTS.to_arrow(rows.rejects).num_rows == 0

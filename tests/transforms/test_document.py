@@ -21,7 +21,7 @@ ARTICLE = f"World - Reuters\n\nA headline about the news\n\n{BODY}\n"
 KEYS = {
     "encoding", "publisher", "sections", "title", "paragraphs", "body", "paragraph_count", "word_count",
     "char_count", "language", "language_score", "content_hash", "fixes", "title_word_count",
-    "mean_word_length", "non_alpha_ratio", "boilerplate_lines_removed", "quality_flags",
+    "mean_word_length", "non_alpha_ratio", "boilerplate_lines_removed", "quality_flags", "paragraph_word_counts",
 }
 
 
@@ -51,6 +51,14 @@ def test_body_is_paragraphs_joined_by_blank_line_and_counts_follow():
     assert article["paragraph_count"] == 2
     assert article["char_count"] == len(BODY)
     assert article["word_count"] == len(BODY.split())
+
+
+def test_paragraph_word_counts_are_each_paragraphs_words_and_add_up_to_word_count():
+    raw = ("World - Reuters\n\nA headline\n\nPrices rose – again, on July 4.\n\n"
+           "A second paragraph • with a bullet and 12 words in it – or so.\n\nThird one.\n")
+    article = clean_article(raw.encode())
+    assert article["paragraph_word_counts"] == [6, 13, 2]  # the dash and the bullet are not words
+    assert sum(article["paragraph_word_counts"]) == article["word_count"]
 
 
 def test_content_hash_ignores_case_and_whitespace_layout():

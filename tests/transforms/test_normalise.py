@@ -6,7 +6,7 @@ import unicodedata
 
 import ftfy
 import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-* codecs)
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from newsetl.transforms.normalise import (
@@ -364,3 +364,45 @@ def test_a_text_longer_than_ftfys_line_cut_is_repaired_in_line_pieces_as_ftfy_do
 
     assert repaired == ftfy.fix_text(text, MOJIBAKE_FIXER)
     assert len(checks) >= 10 and set(checks) == {"mojibake repair"}  # a time budget can stop it midway
+
+
+# normalise_text does not search a pass's output for mojibake hints again when the pass's input held
+# none and the pass only cut line breaks off the ends: a text cut out of a hint-free text is hint-free.
+hint_prone = st.lists(st.one_of(st.text(max_size=4), st.sampled_from(
+    list("\n \nÃÂÎÐØÙŒœ°€™©®±²³µ·»«¡¿–—‚„†‡•…‰‹›×÷ВГРСЂβ€ΒΓΞΟ√≈à\u200b\u00ad\u00a0\r") + ["Ã\n", "\nÂ ", "Œ\n", "a\nÃ ", "\n\n"])),
+    max_size=30).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(hint_prone)
+@example("\nÃ\u200b©\n")  # cutting the zero-width space instead would make `Ã©`, a hint
+def test_cutting_line_breaks_off_the_ends_never_makes_a_mojibake_hint(text):
+    assume(not looks_like_mojibake(text))
+    assert not looks_like_mojibake(text.strip("\n"))
+
+
+def _normalise_text_searching_every_pass(text: str):
+    """normalise_text as it was before the hint search was skipped (the reference)."""
+    from newsetl.transforms import normalise as module
+
+    fixes: set[str] = set()
+    for _ in range(module.MAX_PASSES):
+        before = text
+        repaired = repair_mojibake(text)
+        if repaired != text:
+            fixes.add("mojibake")
+        text, markup_fixes = strip_markup(repaired)
+        text, invisible_fixes = normalise_invisible(text)
+        text, space_fixes = collapse_whitespace(text)
+        fixes |= markup_fixes | invisible_fixes | space_fixes
+        if text == before or not module._needs_another_pass(text):
+            break
+    return text, fixes
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(messy_text, hint_prone, hint_prone.map(lambda text: f"\n{text}\n")))
+@example("Ã\u200b© and more\n")  # hint-free until the zero-width space goes: then `Ã©` needs a second pass
+@example("\nA clean line, nothing to repair.\n")  # only the line breaks at the ends change
+def test_normalise_equals_the_version_that_searches_every_pass(text):
+    assert tuple(normalise_text(text)) == _normalise_text_searching_every_pass(text)
