@@ -210,7 +210,7 @@ class Warehouse:
         for day, rows in sorted(days.items()):
             folder = built / f"{table.partition}={day.isoformat()}"
             folder.mkdir()
-            _write_day(table, folder, [rows])
+            _write_day(table, folder, [rows], DAY_FILES)
             _fsync_dir(folder)
         _fsync_dir(built)
         _rename_noreplace(built, self.table_dir(table))
