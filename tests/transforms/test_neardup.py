@@ -1,4 +1,4 @@
-"""Shingles, MinHash signatures, band keys, pair scoring and clusters (transforms/neardup.py)."""
+"""Shingles, one-permutation-hashing signatures, band keys, pair scoring and clusters (transforms/neardup.py)."""
 from __future__ import annotations
 
 import dataclasses
@@ -13,9 +13,9 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from newsetl.transforms.neardup import (METHOD, Side, band_keys, component_roots, decode_minhash, is_unspaced, linked_pairs,
-                                minhash,
-                                near_duplicate_of, score_pairs, shingle_hashes, shingle_sets, signature_frame)
+from newsetl.transforms.neardup import (METHOD, Side, band_keys, component_roots, decode_minhash, is_unspaced,
+                                        linked_pairs, near_duplicate_of, one_permutation_hash, score_pairs,
+                                        shingle_hashes, shingle_sets, signature_frame)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -60,12 +60,12 @@ def test_unspaced_scripts_get_character_shingles():
 
 def test_shingles_are_the_same_in_another_process_whatever_its_hash_seed():
     text = "Syndicated copies must hash alike on every worker, local or Dask; 2024 figures included."
-    code = ("from transforms.neardup import shingle_hashes, minhash;"
-            f"s = shingle_hashes({text!r}); print(s.tolist(), minhash([s])[0, :5].tolist())")
+    code = ("from newsetl.transforms.neardup import shingle_hashes, one_permutation_hash;"
+            f"s = shingle_hashes({text!r}); print(s.tolist(), one_permutation_hash([s])[0, :5].tolist())")
     outputs = {subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True,
                               env=dict(os.environ, PYTHONHASHSEED=seed)).stdout for seed in ("1", "2")}
     here = shingle_hashes(text)
-    assert outputs == {f"{here.tolist()} {minhash([here])[0, :5].tolist()}\n"}
+    assert outputs == {f"{here.tolist()} {one_permutation_hash([here])[0, :5].tolist()}\n"}
 
 
 def test_minhash_estimates_jaccard_without_bias():
@@ -76,7 +76,7 @@ def test_minhash_estimates_jaccard_without_bias():
         b = a[:cut] + _words(1000 + seed, 400 - cut)
         sa, sb = shingle_hashes(" ".join(a)), shingle_hashes(" ".join(b))
         truth = len(np.intersect1d(sa, sb)) / len(np.union1d(sa, sb))
-        signatures = minhash([sa, sb])
+        signatures = one_permutation_hash([sa, sb])
         jaccard, _ = score_pairs(signatures[:1], signatures[1:], np.array([len(sa)]), np.array([len(sb)]))
         errors.append(jaccard[0] - truth)
     errors = np.array(errors)
@@ -86,16 +86,16 @@ def test_minhash_estimates_jaccard_without_bias():
 
 def test_an_abridged_copy_is_contained_in_its_original():
     original = " ".join(_words(1, 500))
-    abridged = " ".join(original.split()[:220])
+    abridged = " ".join(original.split()[:180])  # true Jaccard 0.36, containment 1
     sets = [shingle_hashes(original), shingle_hashes(abridged)]
-    signatures = minhash(sets)
+    signatures = one_permutation_hash(sets)
     jaccard, containment = score_pairs(signatures[:1], signatures[1:], np.array([len(sets[0])]), np.array([len(sets[1])]))
     assert jaccard[0] < METHOD.jaccard and containment[0] >= METHOD.containment
 
 
 def test_empty_set_has_the_empty_signature_and_equal_sets_equal_band_keys():
     sets = [shingle_hashes(" ".join(_words(3, 80))), np.empty(0, dtype=np.uint32), shingle_hashes(" ".join(_words(3, 80)))]
-    signatures = minhash(sets)
+    signatures = one_permutation_hash(sets)
     assert (signatures[1] == np.iinfo(np.uint32).max).all()
     keys = band_keys(signatures)
     assert keys.shape == (3, METHOD.bands) and np.array_equal(keys[0], keys[2])
@@ -103,7 +103,7 @@ def test_empty_set_has_the_empty_signature_and_equal_sets_equal_band_keys():
 
 
 def test_band_keys_differ_between_bands_holding_the_same_values():
-    signatures = np.zeros((1, METHOD.permutations), dtype=np.uint32)  # every band holds the same rows
+    signatures = np.zeros((1, METHOD.bins), dtype=np.uint32)  # every band holds the same rows
     assert len(set(band_keys(signatures)[0].tolist())) == METHOD.bands
 
 
@@ -113,18 +113,18 @@ def test_signature_frame_gives_short_bodies_no_band_keys():
     signatures = signature_frame(frame)
     assert signatures["shingle_count"].tolist()[1] < METHOD.min_shingles
     assert [len(k) for k in signatures["band_keys"]] == [METHOD.bands, 0]
-    assert len(signatures["minhash"][0]) == 4 * METHOD.permutations
+    assert len(signatures["minhash"][0]) == 4 * METHOD.bins
     assert (signatures["method_version"] == METHOD.version).all()
     stored = pa.chunked_array([pa.array(signatures["minhash"].tolist()[:1], pa.binary()),
                                pa.array(signatures["minhash"].tolist()[1:], pa.binary())])
-    assert np.array_equal(decode_minhash(stored), minhash(shingle_sets(frame["body"].tolist())))
+    assert np.array_equal(decode_minhash(stored), one_permutation_hash(shingle_sets(frame["body"].tolist())))
 
 
 def test_linked_pairs_respects_the_window_and_lists_each_pair_once():
     base = _words(7, 300)
     texts = [" ".join(base), " ".join(base[:280] + _words(8, 20)), " ".join(base), " ".join(_words(9, 300))]
     sets = shingle_sets(texts)
-    signatures = minhash(sets)
+    signatures = one_permutation_hash(sets)
     side = Side(rows=np.arange(4), keys=band_keys(signatures), signatures=signatures,
                 counts=np.array([len(s) for s in sets]), days=np.array([0, 1, 30, 0]))
     left, right, jaccard, _ = linked_pairs(side, side, window_days=7, same=True)
@@ -157,8 +157,7 @@ def test_same_day_ties_are_broken_by_source_path():
     assert values.iloc[0] == "y" and pd.isna(values.iloc[1])
 
 
-@pytest.mark.parametrize("change", [dict(word_shingle=4), dict(permutations=128), dict(bands=14, rows=8),
-                                    dict(jaccard=0.6), dict(containment=0.9), dict(min_shingles=10),
-                                    dict(prefilter_margin=0.2)])
+@pytest.mark.parametrize("change", [dict(word_shingle=4), dict(bins=128), dict(bands=14, rows=8),
+                                    dict(jaccard=0.6), dict(containment=0.9), dict(min_shingles=10)])
 def test_every_parameter_is_part_of_the_method_version(change):
     assert dataclasses.replace(METHOD, **change).version != METHOD.version
