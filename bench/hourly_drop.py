@@ -63,7 +63,7 @@ def build(warehouse: Path, days: int, per_day: int, seed: int = 7) -> None:
             "pipeline_version": strings("synthetic"),
         }
         _write(warehouse, ARTICLES.name, day, pa.table(articles).cast(ARTICLES.file_schema()))
-        minhash = rng.integers(0, 2**32, size=(n, METHOD.permutations), dtype=np.uint64).astype("<u4")
+        minhash = rng.integers(0, 2**32, size=(n, METHOD.bins), dtype=np.uint64).astype("<u4")
         keys = rng.integers(-2**63, 2**63 - 1, size=(n, METHOD.bands), dtype=np.int64)
         signatures = {
             "article_id": pa.array(ids), "source_path": pa.array(paths), "source_sha256": articles["source_sha256"],
