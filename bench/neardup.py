@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from syndication import generate  # noqa: E402
 from newsetl.transforms.neardup import (METHOD, Method, Side, band_keys, component_roots, linked_pairs,  # noqa: E402
-                                        one_permutation_hash, shingle_sets)
+                                        shingle_sets, text_signatures)
 
 # Any band collision is a duplicate: thresholds at 0 accept every candidate pair.
 DATATROVE = Method(word_shingle=5, bins=112, bands=14, rows=8, jaccard=0.0, containment=0.0, min_shingles=0)
@@ -57,9 +57,14 @@ def signatures(bodies: list[str], method: Method, *, classic: bool = False
     start = time.process_time()
     counts, matrices = [], []
     for i in range(0, len(bodies), CHUNK):
-        sets = shingle_sets(bodies[i:i + CHUNK], method=method)
-        counts.append(np.array([len(s) for s in sets]))
-        matrices.append(classic_minhash(sets, method.bins) if classic else one_permutation_hash(sets, method=method))
+        if classic:
+            sets = shingle_sets(bodies[i:i + CHUNK], method=method)
+            counts.append(np.array([len(s) for s in sets]))
+            matrices.append(classic_minhash(sets, method.bins))
+        else:  # what the batch workers run (signature_frame)
+            chunk_counts, matrix = text_signatures(bodies[i:i + CHUNK], method=method)
+            counts.append(chunk_counts)
+            matrices.append(matrix)
     matrix = np.concatenate(matrices)
     keys = band_keys(matrix, method=method)
     seconds = time.process_time() - start
