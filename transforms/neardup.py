@@ -131,35 +131,41 @@ def _word_mask(data: np.ndarray) -> np.ndarray:
     return inside
 
 
+_BYTE_MASKS = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=_U64)  # the low k bytes of a word
+
+
 def _token_hashes(data: np.ndarray, inside: np.ndarray, text_starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A stable 64-bit hash and the start offset of every word of UTF-8 `data`, for all words at
     once: each word's bytes are read 8 at a time (little-endian) and folded in with a fixed mixer.
     A word never runs across `text_starts` (texts are concatenated without separators)."""
     if not len(data):
         return np.empty(0, dtype=_U64), np.empty(0, dtype=np.int64)
-    cut = np.zeros(len(data) + 1, dtype=bool)  # cut[i]: a word may not run from byte i - 1 into byte i
-    cut[text_starts] = True
-    cut[[0, len(data)]] = True
-    first = inside & (cut[:-1] | ~np.concatenate(([False], inside[:-1])))
-    last = inside & (cut[1:] | ~np.concatenate((inside[1:], [False])))
-    starts, ends = np.flatnonzero(first), np.flatnonzero(last) + 1
+    edges = np.empty(len(data) + 1, dtype=np.int8)  # +1 where a word starts, -1 where one ended
+    edges[0], edges[-1] = inside[0], -np.int8(inside[-1])
+    np.subtract(inside[1:], inside[:-1], out=edges[1:-1], dtype=np.int8)
+    change = np.flatnonzero(edges)
+    starts, ends = change[0::2], change[1::2]
+    inner = text_starts[text_starts > 0]
+    spans = inner[inside[inner - 1] & inside[inner]]  # a text's last word runs into the next text's first
+    if len(spans):
+        starts = np.insert(starts, np.searchsorted(starts, spans), spans)
+        ends = np.insert(ends, np.searchsorted(ends, spans), spans)
     if not len(starts):
         return np.empty(0, dtype=_U64), starts
     padded = np.concatenate((data, np.zeros(8, dtype=np.uint8)))
     # windows[i] = the 8 bytes from offset i, as one little-endian integer (overlapping, no copy)
     windows = np.ndarray(shape=(len(data),), dtype="<u8", buffer=padded, offset=0, strides=(1,))
     lengths = ends - starts
-    words = _mix(lengths.astype(_U64) + _U64(0x2545F4914F6CDD1D))
-    active = np.arange(len(starts))
-    offset = 0
     with np.errstate(over="ignore"):
+        # every word's first 8 bytes with its length; then the next 8 of the ~10 % of longer words, ...
+        words = _mix((windows[starts] & _BYTE_MASKS[np.minimum(lengths, 8)])
+                     ^ (lengths.astype(_U64) * _U64(0x2545F4914F6CDD1D)))
+        active = np.flatnonzero(lengths > 8)
+        offset = 8
         while len(active):
             left = lengths[active] - offset
-            chunk = windows[starts[active] + offset]
-            keep_bits = np.minimum(left, 8).astype(_U64) * _U64(8)
-            mask = np.where(keep_bits >= _U64(64), _U64(0xFFFFFFFFFFFFFFFF),
-                            (_U64(1) << (keep_bits & _U64(63))) - _U64(1))
-            words[active] = _mix(words[active] * _U64(0x9E3779B97F4A7C15) + (chunk & mask))
+            chunk = windows[starts[active] + offset] & _BYTE_MASKS[np.minimum(left, 8)]
+            words[active] = _mix(words[active] * _U64(0x9E3779B97F4A7C15) + chunk)
             offset += 8
             active = active[left > 8]
     return words, starts

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import random
 import subprocess
@@ -14,8 +15,8 @@ import pyarrow as pa
 import pytest
 
 from newsetl.transforms.neardup import (METHOD, Side, band_keys, component_roots, decode_minhash, is_unspaced,
-                                        linked_pairs, near_duplicate_of, one_permutation_hash, score_pairs,
-                                        shingle_hashes, shingle_sets, signature_frame)
+                                        link_pairs, linked_pairs, near_duplicate_of, one_permutation_hash, score_pairs,
+                                        shingle_hashes, shingle_sets, signature_frame, text_signatures)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -58,17 +59,50 @@ def test_unspaced_scripts_get_character_shingles():
     assert len(np.intersect1d(shingles, edited)) / len(np.union1d(shingles, edited)) > 0.6
 
 
-def test_shingles_are_the_same_in_another_process_whatever_its_hash_seed():
-    text = "Syndicated copies must hash alike on every worker, local or Dask; 2024 figures included."
-    code = ("from newsetl.transforms.neardup import shingle_hashes, one_permutation_hash;"
-            f"s = shingle_hashes({text!r}); print(s.tolist(), one_permutation_hash([s])[0, :5].tolist())")
+def test_signatures_are_the_same_in_another_process_whatever_its_hash_seed():
+    texts = ["Syndicated copies must hash alike on every worker, local or Dask; 2024 figures included.",
+             " ".join(_words(11, 120)), "东京都政府今天宣布了一项新的经济政策这项政策预计将对整个地区的中小企业产生重大影响", ""]
+    code = ("import sys, json; from newsetl.transforms.neardup import text_signatures;"
+            "counts, signatures = text_signatures(json.loads(sys.stdin.read()));"
+            "print(counts.tolist(), signatures.tolist())")
     outputs = {subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True,
-                              env=dict(os.environ, PYTHONHASHSEED=seed)).stdout for seed in ("1", "2")}
-    here = shingle_hashes(text)
-    assert outputs == {f"{here.tolist()} {one_permutation_hash([here])[0, :5].tolist()}\n"}
+                              input=json.dumps(texts), env=dict(os.environ, PYTHONHASHSEED=seed)).stdout
+               for seed in ("1", "2")}
+    counts, signatures = text_signatures(texts)
+    assert outputs == {f"{counts.tolist()} {signatures.tolist()}\n"}
 
 
-def test_minhash_estimates_jaccard_without_bias():
+def test_the_workers_signatures_are_those_of_the_shingle_sets():
+    texts = [" ".join(_words(i, 90)) for i in range(6)] + ["", "one two", "ภาษาไทยเขียนติดกันโดยไม่มีช่องว่างระหว่างคำ"]
+    counts, signatures = text_signatures(texts)
+    sets = shingle_sets(texts)
+    assert counts.tolist() == [len(s) for s in sets]
+    assert np.array_equal(signatures, one_permutation_hash(sets))
+
+
+def _sets_with_jaccard(rng: np.random.Generator, size: int, jaccard: float) -> tuple[np.ndarray, np.ndarray]:
+    """Two sets of `size` distinct uint32 values sharing round(2 * size * J / (1 + J)) of them: Jaccard J."""
+    shared = round(2 * size * jaccard / (1 + jaccard))
+    values = rng.choice(2**32, size=2 * size - shared, replace=False).astype(np.uint32)
+    return np.sort(values[:size]), np.sort(values[size - shared:])
+
+
+@pytest.mark.parametrize("size", [30, 300, 3000])  # 30: the floor, where most bins are filled by densification
+@pytest.mark.parametrize("jaccard", [0.2, 0.5, 0.8])
+def test_equal_bins_estimate_a_known_jaccard_without_bias(size, jaccard):
+    rng = np.random.default_rng(size * 10 + round(jaccard * 10))
+    pairs = [_sets_with_jaccard(rng, size, jaccard) for _ in range(200)]
+    truth = np.array([len(np.intersect1d(a, b)) / len(np.union1d(a, b)) for a, b in pairs])
+    signatures = one_permutation_hash([s for pair in pairs for s in pair])
+    estimates = (signatures[0::2] == signatures[1::2]).mean(axis=1)
+    errors = estimates - truth
+    # 200 pairs: the mean of unbiased estimates is within 0.015 of the truth; one estimate's spread is
+    # at most MinHash's binomial sd over 112 bins, sqrt(J (1 - J) / 112) <= 0.047 (fewer when bins are filled)
+    assert abs(errors.mean()) < 0.015
+    assert errors.std() < np.sqrt(jaccard * (1 - jaccard) / METHOD.bins) * 1.25
+
+
+def test_text_jaccard_is_estimated_without_bias():
     errors = []
     for seed in range(60):
         a = _words(seed, 400)
@@ -80,8 +114,35 @@ def test_minhash_estimates_jaccard_without_bias():
         jaccard, _ = score_pairs(signatures[:1], signatures[1:], np.array([len(sa)]), np.array([len(sb)]))
         errors.append(jaccard[0] - truth)
     errors = np.array(errors)
-    assert abs(errors.mean()) < 0.02  # the sd of one estimate at J = 0.5 is 0.047 with 112 minima
+    assert abs(errors.mean()) < 0.02  # the sd of one estimate at J = 0.5 is at most 0.047 with 112 bins
     assert errors.std() < 0.06
+
+
+def test_a_single_shingle_fills_every_bin_and_sets_in_one_bin_densify_alike():
+    one = one_permutation_hash([np.array([123456789], dtype=np.uint32)])
+    assert (one == 123456789).all()
+    # every value in bin 0: 111 empty bins, many of which miss all fixed probes and take the fallback
+    width = 2**32 // METHOD.bins
+    a = np.array([5, 900, 70_000], dtype=np.uint32)
+    b = np.array([5, 1_000, width - 1], dtype=np.uint32)
+    signatures = one_permutation_hash([a, b])
+    assert (signatures == 5).all()  # same minimum in the one filled bin: every bin agrees
+
+
+def test_short_and_empty_texts():
+    counts, signatures = text_signatures(["", "   \n\n ", "two words", "three little words", "…—“”"])
+    assert counts.tolist() == [0, 0, 0, 1, 0]
+    assert (signatures[[0, 1, 2, 4]] == np.iinfo(np.uint32).max).all()
+    assert len(set(signatures[3].tolist())) == 1  # one shingle: every bin holds it
+
+
+def test_unspaced_scripts_are_found_by_their_share_of_letters():
+    assert is_unspaced("東京都は今日、新しい経済政策を発表しました。")
+    assert is_unspaced("รัฐบาลประกาศนโยบายเศรษฐกิจใหม่ในวันนี้")
+    assert is_unspaced("ក្រសួងសុខាភិបាលបានប្រកាសថ្ងៃនេះ")
+    assert not is_unspaced("The Tokyo (東京) government announced a new economic policy today, officials said.")
+    assert not is_unspaced("Москва сегодня объявила о новой экономической политике")
+    assert not is_unspaced("")
 
 
 def test_an_abridged_copy_is_contained_in_its_original():
@@ -132,6 +193,45 @@ def test_linked_pairs_respects_the_window_and_lists_each_pair_once():
     assert jaccard[0] > 0.8
     left, _, _, _ = linked_pairs(side, side, window_days=60, same=True)
     assert len(left) == 3
+
+
+def _planted_pairs(seed: int, n: int = 300) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int]]]:
+    """n pairs of signatures (rows 2i, 2i + 1) agreeing on bins 0-3 (one band) and on k bins in all,
+    k around the thresholds; half of the differing bins keep their low 4 bits (the filter over-counts)."""
+    rng = np.random.default_rng(seed)
+    signatures = rng.integers(0, 2**32, size=(2 * n, METHOD.bins), dtype=np.uint64).astype(np.uint32)
+    counts = np.empty(2 * n, dtype=np.int64)
+    sizes = [(300, 300), (100, 400), (60, 500), (400, 40)]
+    for i in range(n):
+        k = int(rng.integers(20, 90))
+        partner = signatures[2 * i].copy()
+        differ = 4 + rng.choice(METHOD.bins - 4, size=METHOD.bins - k, replace=False)
+        high_only = rng.random(len(differ)) < 0.5
+        partner[differ] = np.where(high_only, partner[differ] ^ np.uint32(0x100), partner[differ] ^ np.uint32(0x3))
+        signatures[2 * i + 1] = partner
+        counts[2 * i], counts[2 * i + 1] = sizes[i % len(sizes)]
+    return signatures, counts, [(2 * i, 2 * i + 1) for i in range(n)]
+
+
+def test_the_low_bits_filter_never_drops_a_pair_that_scoring_accepts():
+    signatures, counts, pairs = _planted_pairs(5)
+    left = np.array([a for a, _ in pairs])
+    right = np.array([b for _, b in pairs])
+    ok, jaccard, _ = link_pairs(signatures[left], signatures[right], counts[left], counts[right])
+    expected = {(int(a), int(b)): j for a, b, j, keep in zip(left, right, jaccard, ok) if keep}
+    assert 0 < len(expected) < len(pairs)  # thresholds cut through the planted pairs
+    n = len(signatures)
+    side = Side(rows=np.arange(n), keys=band_keys(signatures), signatures=signatures, counts=counts,
+                days=np.zeros(n, dtype=np.int64))
+    found_left, found_right, found_jaccard, _ = linked_pairs(side, side, window_days=7, same=True)
+    assert dict(zip(zip(found_left.tolist(), found_right.tolist()), found_jaccard.tolist())) == expected
+    # probe and index as two sides: the other way of finding candidates gives the same links
+    probe = Side(rows=left, keys=band_keys(signatures[left]), signatures=signatures[left], counts=counts[left],
+                 days=np.zeros(len(left), dtype=np.int64))
+    index = Side(rows=right, keys=band_keys(signatures[right]), signatures=signatures[right], counts=counts[right],
+                 days=np.zeros(len(right), dtype=np.int64))
+    found_left, found_right, _, _ = linked_pairs(probe, index, window_days=7, same=False)
+    assert set(zip(found_left.tolist(), found_right.tolist())) == set(expected)
 
 
 def test_component_roots_are_the_earliest_member_of_each_component():
