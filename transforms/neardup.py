@@ -145,7 +145,7 @@ def _token_hashes(data: np.ndarray, inside: np.ndarray, text_starts: np.ndarray)
     np.subtract(inside[1:], inside[:-1], out=edges[1:-1], dtype=np.int8)
     change = np.flatnonzero(edges)
     starts, ends = change[0::2], change[1::2]
-    inner = text_starts[text_starts > 0]
+    inner = np.unique(text_starts[text_starts > 0])  # an empty text starts where the next one does
     spans = inner[inside[inner - 1] & inside[inner]]  # a text's last word runs into the next text's first
     if len(spans):
         starts = np.insert(starts, np.searchsorted(starts, spans), spans)

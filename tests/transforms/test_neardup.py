@@ -74,9 +74,12 @@ def test_signatures_are_the_same_in_another_process_whatever_its_hash_seed():
 
 def test_the_workers_signatures_are_those_of_the_shingle_sets():
     texts = [" ".join(_words(i, 90)) for i in range(6)] + ["", "one two", "ภาษาไทยเขียนติดกันโดยไม่มีช่องว่างระหว่างคำ"]
+    texts[1] = texts[1] + " " + texts[1]  # every shingle twice (but the one across the seam)
     counts, signatures = text_signatures(texts)
     sets = shingle_sets(texts)
     assert counts.tolist() == [len(s) for s in sets]
+    words = [text.split() for text in texts[:8]]
+    assert counts.tolist()[:8] == [len(set(zip(w, w[1:], w[2:]))) for w in words]  # distinct word 3-grams
     assert np.array_equal(signatures, one_permutation_hash(sets))
 
 
@@ -197,7 +200,8 @@ def test_linked_pairs_respects_the_window_and_lists_each_pair_once():
 
 def _planted_pairs(seed: int, n: int = 300) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int]]]:
     """n pairs of signatures (rows 2i, 2i + 1) agreeing on bins 0-3 (one band) and on k bins in all,
-    k around the thresholds; half of the differing bins keep their low 4 bits (the filter over-counts)."""
+    k around the thresholds; in odd pairs half of the differing bins keep their low 4 bits (the filter
+    over-counts), in even pairs none do (the filter counts exactly, at the threshold too)."""
     rng = np.random.default_rng(seed)
     signatures = rng.integers(0, 2**32, size=(2 * n, METHOD.bins), dtype=np.uint64).astype(np.uint32)
     counts = np.empty(2 * n, dtype=np.int64)
@@ -206,7 +210,7 @@ def _planted_pairs(seed: int, n: int = 300) -> tuple[np.ndarray, np.ndarray, lis
         k = int(rng.integers(20, 90))
         partner = signatures[2 * i].copy()
         differ = 4 + rng.choice(METHOD.bins - 4, size=METHOD.bins - k, replace=False)
-        high_only = rng.random(len(differ)) < 0.5
+        high_only = rng.random(len(differ)) < (0.5 if i % 2 else 0.0)  # odd pairs: the filter's count is exact
         partner[differ] = np.where(high_only, partner[differ] ^ np.uint32(0x100), partner[differ] ^ np.uint32(0x3))
         signatures[2 * i + 1] = partner
         counts[2 * i], counts[2 * i + 1] = sizes[i % len(sizes)]
