@@ -74,12 +74,16 @@ def is_unspaced(text: str) -> bool:
     return bool(_unspaced(data, offsets, _word_mask(data))[0])
 
 
-def _utf8_lower(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def _utf8_lower(texts: list[str] | pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """The texts lower-cased (Unicode) as one UTF-8 byte array, and each text's start offset (n + 1).
 
     Arrow lower-cases and encodes the whole chunk in C++ (str.casefold is ~4x slower on news text,
-    which is rarely pure ASCII: curly quotes); the texts' bytes are the array's data buffer."""
-    array = pc.utf8_lower(pa.array(texts, pa.large_string()))
+    which is rarely pure ASCII: curly quotes); the texts' bytes are the array's data buffer. A
+    pandas column of Arrow strings is read as it is, without Python strings."""
+    array = pa.array(texts, pa.large_string())
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    array = pc.utf8_lower(array)
     offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[array.offset:array.offset + len(array) + 1]
     data = array.buffers()[2]
     data = np.frombuffer(data, dtype=np.uint8)[:offsets[-1]] if data is not None else np.empty(0, dtype=np.uint8)
@@ -116,7 +120,7 @@ def _mix(x: np.ndarray) -> np.ndarray:
 
 def _word_mask(data: np.ndarray) -> np.ndarray:
     """Which bytes of UTF-8 `data` are inside a word (punctuation and white space separate words)."""
-    inside = _WORD_BYTE[data]
+    inside = np.take(_WORD_BYTE, data)  # twice as fast as indexing _WORD_BYTE[data]
     # Punctuation characters start with one of a few lead bytes (all >= 0xC2): look only there.
     high = np.flatnonzero(data >= 0xC2)
     for lead, low, high_byte in _PUNCTUATION_LEADS:
@@ -196,7 +200,7 @@ def shingle_sets(texts: list[str], *, method: Method = METHOD) -> list[np.ndarra
     return [values[bounds[i]:bounds[i + 1]] for i in range(len(texts))]
 
 
-def _shingles(texts: list[str], *, method: Method) -> tuple[np.ndarray, np.ndarray]:
+def _shingles(texts: list[str] | pd.Series, *, method: Method) -> tuple[np.ndarray, np.ndarray]:
     """Every text's distinct shingle hashes (uint32) and the text each belongs to (int64), flat.
 
     All texts are tokenised and hashed together in numpy (a Python regex per text costs ~100 us);
@@ -206,7 +210,8 @@ def _shingles(texts: list[str], *, method: Method) -> tuple[np.ndarray, np.ndarr
     inside = _word_mask(data)
     unspaced = _unspaced(data, offsets, inside)
     words, starts = _token_hashes(data, inside, offsets[:-1][offsets[:-1] < len(data)])
-    owner = np.searchsorted(offsets, starts, side="right") - 1
+    word_counts = np.diff(np.searchsorted(starts, offsets))
+    owner = np.repeat(np.arange(len(word_counts), dtype=np.int64), word_counts)
     hashes, owners = _ngrams(words, owner, method.word_shingle)
     bounds = np.searchsorted(owners, np.arange(len(texts) + 1))
     for start, stop in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
@@ -296,7 +301,7 @@ def _densify(signatures: np.ndarray, filled: np.ndarray, bins: int) -> None:
         signatures[row, empty] = signatures[row, full[np.searchsorted(full, empty) % len(full)]]
 
 
-def text_signatures(texts: list[str], *, method: Method = METHOD) -> tuple[np.ndarray, np.ndarray]:
+def text_signatures(texts: list[str] | pd.Series, *, method: Method = METHOD) -> tuple[np.ndarray, np.ndarray]:
     """Per text, its distinct shingle count (int32) and signature (uint32 row of `bins`): what the
     batch workers compute, all texts of a chunk together."""
     values, owner = _shingles(texts, method=method)
@@ -321,7 +326,7 @@ def signature_frame(articles: pd.DataFrame, *, method: Method = METHOD) -> pd.Da
     if articles.empty:
         return pd.DataFrame(columns=["article_id", "source_path", "source_sha256", "shingle_count", "minhash",
                                      "band_keys", "method_version", "ingest_date"])
-    counts, signatures = text_signatures(articles["body"].tolist(), method=method)
+    counts, signatures = text_signatures(articles["body"], method=method)
     keys = band_keys(signatures, method=method)
     linkable = counts >= method.min_shingles
     # Arrow-backed columns built from the arrays' buffers: no Python bytes or int objects per row.
@@ -332,9 +337,9 @@ def signature_frame(articles: pd.DataFrame, *, method: Method = METHOD) -> pd.Da
     key_offsets = np.concatenate(([0], np.cumsum(np.where(linkable, method.bands, 0)))).astype(np.int32)
     keys = pa.ListArray.from_arrays(pa.array(key_offsets), pa.array(keys[linkable].reshape(-1), pa.int64()))
     return pd.DataFrame({
-        "article_id": articles["article_id"].to_numpy(),
-        "source_path": articles["source_path"].to_numpy(),
-        "source_sha256": articles["source_sha256"].to_numpy(),
+        "article_id": articles["article_id"].array,  # as they are (Arrow strings stay Arrow strings)
+        "source_path": articles["source_path"].array,
+        "source_sha256": articles["source_sha256"].array,
         "shingle_count": counts,
         "minhash": pd.arrays.ArrowExtensionArray(minhash),
         "band_keys": pd.arrays.ArrowExtensionArray(keys),
