@@ -47,6 +47,7 @@ GB = 1e9
 MIN_FLOOR_SHARE = 0.25  # ingest articles/s >= this x the I/O floor's articles/s
 MAX_PEAK_RSS = 1 * GB  # peak RSS of the whole ingest process tree
 MAX_NEARDUP_SHARE = 0.15  # near-duplicate detection may add this share to the ingest's wall time (issue 10)
+MAX_OTHER_LOAD = 0.25  # cores busy with other work above which a with/without difference is not judged
 WITHOUT_NEARDUP = BENCH / "without_neardup"  # sitecustomize.py that patches near-duplicate detection out
 NOOP_BUDGET_S = 10.0  # a no-op ingest may take this much more than Prefect's own start-up
 PREFECT_PROBE = (
@@ -572,11 +573,16 @@ def main(argv: list[str] | None = None) -> int:
             if ingest.exit_code == 0 and without.exit_code == 0:
                 cost = neardup_cost(ingest, without, neardup_counts(warehouse), neardup_counts(without_warehouse))
                 results["neardup_cost"] = cost
+                # Other work on the machine during either run moves the difference more than near-duplicates
+                # do (2 cores): then the wall figure is shown but not judged.
+                loaded = max(ingest.other_busy_cores, without.other_busy_cores) > MAX_OTHER_LOAD
                 targets.append({"name": f"near-duplicate detection adds <= {MAX_NEARDUP_SHARE:.0%} to (b) wall",
                                 "measured": f"{cost['wall_share']:+.1%} ({cost['with_wall_s']:.2f} s vs "
-                                            f"{cost['without_wall_s']:.2f} s)",
+                                            f"{cost['without_wall_s']:.2f} s; CPU {cost['cpu_share']:+.1%})"
+                                            + (" - not judged: other load on the machine" if loaded else ""),
                                 "limit": f"<= {MAX_NEARDUP_SHARE:+.0%}",
-                                "pass": cost["wall_share"] <= MAX_NEARDUP_SHARE and cost["patched_out"]})
+                                "pass": None if loaded else (cost["wall_share"] <= MAX_NEARDUP_SHARE
+                                                             and cost["patched_out"])})
                 if not cost["patched_out"]:
                     notes.append(f"(b') was meant to run without near-duplicate detection but left "
                                  f"{json.dumps(cost['without_counts'])}: its comparison does not hold")
@@ -636,7 +642,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, phase in phases.items():
         if phase["exit_code"] != 0:
             notes.append(f"{name} exited {phase['exit_code']}: {phase['stderr_tail']!r}")
-        if phase["other_busy_cores"] > 0.25:
+        if phase["other_busy_cores"] > MAX_OTHER_LOAD:
             notes.append(f"{name}: other processes kept {phase['other_busy_cores']:.2f} of "
                          f"{os.cpu_count()} cores busy meanwhile; its timings are inflated by that")
         if phase["leftover_processes"]:
