@@ -166,6 +166,13 @@ def test_empty_set_has_the_empty_signature_and_equal_sets_equal_band_keys():
     assert not np.isin(keys[0], keys[1]).any()
 
 
+def test_a_band_holds_bins_a_band_count_apart():
+    signatures = np.zeros((2, METHOD.bins), dtype=np.uint32)
+    signatures[1, METHOD.bands] = 1  # bin 28: the second row of band 0, not of band 7
+    keys = band_keys(signatures)
+    assert (keys[0] != keys[1]).tolist() == [True] + [False] * (METHOD.bands - 1)
+
+
 def test_band_keys_differ_between_bands_holding_the_same_values():
     signatures = np.zeros((1, METHOD.bins), dtype=np.uint32)  # every band holds the same rows
     assert len(set(band_keys(signatures)[0].tolist())) == METHOD.bands
@@ -199,17 +206,18 @@ def test_linked_pairs_respects_the_window_and_lists_each_pair_once():
 
 
 def _planted_pairs(seed: int, n: int = 300) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int]]]:
-    """n pairs of signatures (rows 2i, 2i + 1) agreeing on bins 0-3 (one band) and on k bins in all,
+    """n pairs of signatures (rows 2i, 2i + 1) agreeing on the bins of band 0 and on k bins in all,
     k around the thresholds; in odd pairs half of the differing bins keep their low 4 bits (the filter
     over-counts), in even pairs none do (the filter counts exactly, at the threshold too)."""
     rng = np.random.default_rng(seed)
+    band_0 = np.arange(METHOD.rows) * METHOD.bands  # the bins of band 0: 0, 28, 56, 84
     signatures = rng.integers(0, 2**32, size=(2 * n, METHOD.bins), dtype=np.uint64).astype(np.uint32)
     counts = np.empty(2 * n, dtype=np.int64)
     sizes = [(300, 300), (100, 400), (60, 500), (400, 40)]
     for i in range(n):
         k = int(rng.integers(20, 90))
         partner = signatures[2 * i].copy()
-        differ = 4 + rng.choice(METHOD.bins - 4, size=METHOD.bins - k, replace=False)
+        differ = rng.choice(np.setdiff1d(np.arange(METHOD.bins), band_0), size=METHOD.bins - k, replace=False)
         high_only = rng.random(len(differ)) < (0.5 if i % 2 else 0.0)  # odd pairs: the filter's count is exact
         partner[differ] = np.where(high_only, partner[differ] ^ np.uint32(0x100), partner[differ] ^ np.uint32(0x3))
         signatures[2 * i + 1] = partner
