@@ -63,7 +63,7 @@ def build(warehouse: Path, days: int, per_day: int, drop: Path, seed: int = 7) -
         ids = [_id(d, i) for i in range(per_day)]
         paths = [f"synthetic/{day.isoformat()}/{i:07d}.txt" for i in range(per_day)]
         hashes = [f"{d:032x}{i:032x}" for i in range(per_day)]
-        minhash = rng.integers(0, 2**32, size=(per_day, METHOD.permutations), dtype=np.uint64).astype("<u4")
+        minhash = rng.integers(0, 2**32, size=(per_day, METHOD.bins), dtype=np.uint64).astype("<u4")
         minhash = [row.tobytes() for row in minhash]
         keys = rng.integers(-2**63, 2**63 - 1, size=(per_day, METHOD.bands), dtype=np.int64).tolist()
         # clusters of three days: the root on day 3g, copies on days 3g+1 and 3g+2, each linked to the day before

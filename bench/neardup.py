@@ -4,10 +4,11 @@ datatrove-style baseline, and the CPU cost of computing signatures.
     python bench/neardup.py [--seeds 1 2] [--stories 3000] [--days 10] [--window 7] [--sweep]
 
 For each seed: the drop's article bodies go through the same functions the pipeline uses
-(transforms/neardup.py: shingles, MinHash, band keys, candidate pairs, scoring, components),
-with the same day window; clusters are scored against the labels with pairwise precision,
-recall, F1 and the adjusted Rand index. The baseline follows datatrove's MinHash defaults:
-word 5-grams, digits folded to 0, 14 bands x 8 rows, any band collision is a duplicate.
+(transforms/neardup.py: shingles, one-permutation-hashing signatures, band keys, candidate
+pairs, scoring, components), with the same day window; clusters are scored against the labels
+with pairwise precision, recall, F1 and the adjusted Rand index. The baseline follows datatrove's
+MinHash defaults: word 5-grams, digits folded to 0, 112 MinHash permutations as 14 bands x 8
+rows, any band collision is a duplicate.
 `--sweep` scores other band layouts and thresholds (choose on one seed, confirm on another).
 """
 from __future__ import annotations
@@ -29,21 +30,41 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from syndication import generate  # noqa: E402
 from newsetl.transforms.neardup import (METHOD, Method, Side, band_keys, component_roots, linked_pairs,  # noqa: E402
-                                minhash, shingle_sets)
+                                        shingle_sets, text_signatures)
 
 # Any band collision is a duplicate: thresholds at 0 accept every candidate pair.
-DATATROVE = Method(word_shingle=5, permutations=112, bands=14, rows=8, jaccard=0.0, containment=0.0, min_shingles=0)
+DATATROVE = Method(word_shingle=5, bins=112, bands=14, rows=8, jaccard=0.0, containment=0.0, min_shingles=0)
 CHUNK = 500  # articles shingled together, as a batch worker's chunk
 
 
-def signatures(bodies: list[str], method: Method) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    """Shingle counts, MinHash matrix, band keys (empty rows below the floor), and CPU seconds spent."""
+def classic_minhash(shingles: list[np.ndarray], permutations: int) -> np.ndarray:
+    """MinHash as datatrove computes it: `permutations` hash functions x -> a*x + b (mod 2**32),
+    the minimum of each over every shingle (newsetl used this before one-permutation hashing)."""
+    seeds = [hashlib.blake2b(f"newsetl-minhash:{i}".encode(), digest_size=8).digest() for i in range(permutations)]
+    a = np.array([int.from_bytes(s[:4], "little") | 1 for s in seeds], dtype=np.uint32)
+    b = np.array([int.from_bytes(s[4:], "little") for s in seeds], dtype=np.uint32)
+    out = np.full((len(shingles), permutations), np.iinfo(np.uint32).max, dtype=np.uint32)
+    for row, values in enumerate(shingles):
+        if len(values):
+            out[row] = (np.multiply.outer(a, values) + b[:, None]).min(axis=1)  # uint32 wraps: a permutation
+    return out
+
+
+def signatures(bodies: list[str], method: Method, *, classic: bool = False
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Shingle counts, signature matrix, band keys (empty rows below the floor), and CPU seconds
+    spent; `classic`: MinHash with `method.bins` permutations instead of one-permutation hashing."""
     start = time.process_time()
     counts, matrices = [], []
     for i in range(0, len(bodies), CHUNK):
-        sets = shingle_sets(bodies[i:i + CHUNK], method=method)
-        counts.append(np.array([len(s) for s in sets]))
-        matrices.append(minhash(sets, method=method))
+        if classic:
+            sets = shingle_sets(bodies[i:i + CHUNK], method=method)
+            counts.append(np.array([len(s) for s in sets]))
+            matrices.append(classic_minhash(sets, method.bins))
+        else:  # what the batch workers run (signature_frame)
+            chunk_counts, matrix = text_signatures(bodies[i:i + CHUNK], method=method)
+            counts.append(chunk_counts)
+            matrices.append(matrix)
     matrix = np.concatenate(matrices)
     keys = band_keys(matrix, method=method)
     seconds = time.process_time() - start
@@ -96,10 +117,10 @@ def evaluate(seed: int, stories: int, days: int, window: int, methods: dict[str,
     cache: dict[tuple, tuple] = {}
     for name, method in methods.items():
         digits_folded = name.startswith("datatrove")
-        key = (method.word_shingle, method.permutations, digits_folded)
+        key = (method.word_shingle, method.bins, digits_folded)
         if key not in cache:
             texts = [re.sub(r"\d", "0", b) for b in bodies] if digits_folded else bodies
-            cache[key] = signatures(texts, method)
+            cache[key] = signatures(texts, method, classic=digits_folded)
         counts, matrix, _, seconds = cache[key]
         keys = band_keys(matrix, method=method)
         predicted = clusters(day, counts, matrix, keys, exact, method, window=window)

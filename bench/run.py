@@ -3,6 +3,8 @@
 Generates (or reuses) bench/out/drop-N-S/, then times, each in a subprocess:
   (a) the I/O floor (bench/io_floor.py),
   (b) `newsetl ingest` into a fresh, empty warehouse,
+  (b') the same ingest into another fresh warehouse with near-duplicate detection patched out
+      (bench/without_neardup/ on PYTHONPATH), right after (b): what near-duplicates cost,
   (c) a no-op `newsetl ingest` right after, on the same warehouse (it starts its own temporary
       Prefect server), and (c2) the same against a standing server (`newsetl server start`),
   (d) with --backfill, `newsetl backfill` of the first day only, and (e) that day ingested
@@ -11,7 +13,7 @@ and for each reports wall seconds, articles/s, CPU seconds of the whole process
 tree and its peak RSS (summed over all live descendants, sampled every
 --interval seconds). Every figure is measured on this run; nothing is assumed.
 
-    python bench/run.py --articles N --days D --seed S [--keep] [--backfill]
+    python bench/run.py --articles N --days D --seed S [--keep] [--backfill] [--no-neardup-cost]
                         [--newsetl CMD] [--interval 0.05] [--timeout 3600]
 """
 from __future__ import annotations
@@ -48,6 +50,9 @@ GOAL_FLOOR_SHARE = 0.25  # the longer-term goal, reported beside it
 MAX_PEAK_RSS = 1 * GB  # peak RSS of the whole ingest process tree
 NOOP_MAX_S = 5.0  # a no-op ingest that starts its own Prefect server
 NOOP_STANDING_MAX_S = 2.5  # a no-op ingest against a running server
+MAX_NEARDUP_SHARE = 0.15  # near-duplicate detection may add this share to the ingest's wall time (issue 10)
+MAX_OTHER_LOAD = 0.25  # cores busy with other work above which a with/without difference is not judged
+WITHOUT_NEARDUP = BENCH / "without_neardup"  # sitecustomize.py that patches near-duplicate detection out
 PREFECT_PROBE = (
     "from prefect import flow\n"
     "@flow(log_prints=False)\n"
@@ -169,7 +174,7 @@ class Measurement:
 
 
 def measure(label: str, command: list[str], *, logs: Path, interval: float, timeout: float,
-            use_psutil: bool, cwd: Path | None = None) -> Measurement:
+            use_psutil: bool, cwd: Path | None = None, env: dict[str, str] | None = None) -> Measurement:
     """Run `command` to completion, sampling its process tree; return what was measured."""
     logs.mkdir(parents=True, exist_ok=True)
     result = Measurement(label, command, stdout_path=str(logs / f"{label}.out"),
@@ -184,7 +189,7 @@ def measure(label: str, command: list[str], *, logs: Path, interval: float, time
     with open(result.stdout_path, "wb") as out, open(result.stderr_path, "wb") as err:
         started = time.perf_counter()
         proc = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                                cwd=cwd, start_new_session=True)  # own group: a timeout kills it all
+                                cwd=cwd, env=env, start_new_session=True)  # own group: a timeout kills it all
 
         def sample() -> None:
             while True:
@@ -321,6 +326,48 @@ def warehouse_counts(warehouse: Path) -> dict:
     return counts
 
 
+def neardup_counts(warehouse: Path) -> dict:
+    """What near-duplicate detection left in a warehouse (DuckDB): signature rows, link rows,
+    articles carrying near_duplicate_of; or why that failed."""
+    try:
+        import duckdb
+    except ImportError:
+        return {"error": "duckdb not importable"}
+    counts: dict = {}
+    queries = {"signatures": ("signatures", "select count(*) from {t}"),
+               "near_duplicates": ("near_duplicates", "select count(*) from {t}"),
+               "articles_with_near_duplicate_of": ("articles", "select count(near_duplicate_of) from {t}")}
+    with duckdb.connect() as con:
+        for name, (table, query) in queries.items():
+            folder = warehouse / table
+            if not folder.is_dir() or not any(folder.rglob("*.parquet")):
+                counts[name] = 0
+                continue
+            try:
+                files = str(folder / "**" / "*.parquet").replace("'", "''")
+                source = f"(select * from read_parquet('{files}', hive_partitioning=true, union_by_name=true))"
+                counts[name] = con.execute(query.format(t=source)).fetchone()[0]
+            except Exception as error:  # report, never fail the benchmark over it
+                counts[name] = f"error: {error}"
+    return counts
+
+
+def neardup_cost(with_: Measurement, without: Measurement, with_counts: dict, without_counts: dict) -> dict:
+    """The with/without comparison of the same ingest: seconds, shares, and whether 'without'
+    really ran without (no signature, no link, no near_duplicate_of)."""
+    patched_out = all(without_counts.get(k) == 0 for k in ("signatures", "near_duplicates",
+                                                            "articles_with_near_duplicate_of"))
+    return {
+        "with_wall_s": round(with_.wall_s, 3), "without_wall_s": round(without.wall_s, 3),
+        "with_cpu_s": round(with_.cpu_s, 3), "without_cpu_s": round(without.cpu_s, 3),
+        "wall_share": round(with_.wall_s / without.wall_s - 1, 4) if without.wall_s else None,
+        "cpu_share": round(with_.cpu_s / without.cpu_s - 1, 4) if without.cpu_s else None,
+        "with_peak_tree_rss_bytes": with_.peak_tree_rss_bytes,
+        "without_peak_tree_rss_bytes": without.peak_tree_rss_bytes,
+        "with_counts": with_counts, "without_counts": without_counts, "patched_out": patched_out,
+    }
+
+
 # --- The run ------------------------------------------------------------------------------
 
 def _prefect_env() -> None:
@@ -441,6 +488,13 @@ def markdown(results: dict) -> str:
         lines.append(f"I/O floor inside the process (no interpreter start-up): {floor['seconds']:.2f} s, "
                      f"{floor['files_per_s']:,.0f} files/s, {floor['mb_per_s']:.1f} MB/s raw, "
                      f"Parquet {floor['parquet_bytes'] / 1e6:,.1f} MB")
+    cost = results.get("neardup_cost")
+    if cost:
+        lines.append(f"Near-duplicate detection, same ingest with and without it, back to back: "
+                     f"wall {cost['with_wall_s']:.2f} s vs {cost['without_wall_s']:.2f} s ({cost['wall_share']:+.1%}), "
+                     f"CPU {cost['with_cpu_s']:.2f} s vs {cost['without_cpu_s']:.2f} s ({cost['cpu_share']:+.1%}), "
+                     f"peak tree RSS {_mb(cost['with_peak_tree_rss_bytes'])} vs {_mb(cost['without_peak_tree_rss_bytes'])} MB; "
+                     f"with: {json.dumps(cost['with_counts'])}; without: {json.dumps(cost['without_counts'])}")
     for note in results["notes"]:
         lines.append(f"Note: {note}")
     return "\n".join(lines)
@@ -471,6 +525,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="generator seed (S)")
     parser.add_argument("--keep", action="store_true", help="keep the warehouse and floor Parquet (the drop is always kept)")
     parser.add_argument("--backfill", action="store_true", help="also time (d): a backfill of the first day")
+    parser.add_argument("--no-neardup-cost", action="store_true",
+                        help="skip (b'): the same ingest with near-duplicate detection patched out")
     parser.add_argument("--newsetl", help="command to run as newsetl (shell-split), e.g. a stand-in script; default: newsetl beside sys.executable, then PATH")
     parser.add_argument("--interval", type=float, default=0.05, help="RSS sampling period, seconds")
     parser.add_argument("--timeout", type=float, default=3600, help="kill a phase after this many seconds")
@@ -530,6 +586,33 @@ def main(argv: list[str] | None = None) -> int:
         ingest = measure("b-ingest", ingest_cmd, logs=logs, **measure_kw)
         phases["b ingest"] = summarise(ingest, articles)
         results["warehouse_counts"] = warehouse_counts(warehouse) if ingest.exit_code == 0 else None
+        if not args.no_neardup_cost:
+            # Right after (b), same drop, a fresh warehouse: only near-duplicate detection differs.
+            without_warehouse = OUT / f"wh-{tag}-without-neardup"
+            shutil.rmtree(without_warehouse, ignore_errors=True)
+            env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+                [str(WITHOUT_NEARDUP)] + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else [])))
+            without = measure("b2-ingest-without-neardup", newsetl + [
+                "ingest", "--raw", str(drop), "--warehouse", str(without_warehouse)], logs=logs, env=env, **measure_kw)
+            phases["b' ingest without near-dup"] = summarise(without, articles)
+            if ingest.exit_code == 0 and without.exit_code == 0:
+                cost = neardup_cost(ingest, without, neardup_counts(warehouse), neardup_counts(without_warehouse))
+                results["neardup_cost"] = cost
+                # Other work on the machine during either run moves the difference more than near-duplicates
+                # do (2 cores): then the wall figure is shown but not judged.
+                loaded = max(ingest.other_busy_cores, without.other_busy_cores) > MAX_OTHER_LOAD
+                targets.append({"name": f"near-duplicate detection adds <= {MAX_NEARDUP_SHARE:.0%} to (b) wall",
+                                "measured": f"{cost['wall_share']:+.1%} ({cost['with_wall_s']:.2f} s vs "
+                                            f"{cost['without_wall_s']:.2f} s; CPU {cost['cpu_share']:+.1%})"
+                                            + (" - not judged: other load on the machine" if loaded else ""),
+                                "limit": f"<= {MAX_NEARDUP_SHARE:+.0%}",
+                                "pass": None if loaded else (cost["wall_share"] <= MAX_NEARDUP_SHARE
+                                                             and cost["patched_out"])})
+                if not cost["patched_out"]:
+                    notes.append(f"(b') was meant to run without near-duplicate detection but left "
+                                 f"{json.dumps(cost['without_counts'])}: its comparison does not hold")
+            if not args.keep:
+                shutil.rmtree(without_warehouse, ignore_errors=True)
         noop = measure("c-noop-ingest", ingest_cmd, logs=logs, **measure_kw)
         phases["c no-op ingest"] = summarise(noop, articles)
         standing = _noop_with_standing_server(newsetl, ingest_cmd, logs, measure_kw, notes)
@@ -590,7 +673,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, phase in phases.items():
         if phase["exit_code"] != 0:
             notes.append(f"{name} exited {phase['exit_code']}: {phase['stderr_tail']!r}")
-        if phase["other_busy_cores"] > 0.25:
+        if phase["other_busy_cores"] > MAX_OTHER_LOAD:
             notes.append(f"{name}: other processes kept {phase['other_busy_cores']:.2f} of "
                          f"{os.cpu_count()} cores busy meanwhile; its timings are inflated by that")
         if phase["leftover_processes"]:

@@ -466,14 +466,12 @@ def _new_links(warehouse: Warehouse, handoff: list[pa.Table], outgoing_ids: pa.A
 def _side(signatures: pa.Table, method: Method) -> Side:
     """The linkable rows of a signatures table (those with band keys), as arrays."""
     rows, keys = key_matrix(signatures.column("band_keys"), method=method)
-    if len(rows) == signatures.num_rows:
-        taken = signatures
-    else:
-        taken = signatures.take(pa.array(rows, pa.int64())) if len(rows) else signatures.slice(0, 0)
-    return Side(rows=rows, keys=keys,
-                signatures=decode_minhash(taken.column("minhash"), method=method),
-                counts=taken.column("shingle_count").to_numpy().astype(np.int64),
-                days=_day_numbers(taken.column("ingest_date")))
+    matrix = decode_minhash(signatures.column("minhash"), method=method)
+    counts = signatures.column("shingle_count").to_numpy().astype(np.int64)
+    days = _day_numbers(signatures.column("ingest_date"))
+    if len(rows) < signatures.num_rows:  # numpy rows, not an Arrow take of the table's binary column
+        matrix, counts, days = matrix[rows], counts[rows], days[rows]
+    return Side(rows=rows, keys=keys, signatures=matrix, counts=counts, days=days)
 
 
 def _day_numbers(days: pa.ChunkedArray) -> np.ndarray:

@@ -13,9 +13,9 @@ NEAR_DUPLICATES = Table(
     columns=(
         C("article_id", STRING, False, "the later article (by ingest_date, then source_path)"),
         C("other_id", STRING, False, "the earlier article"),
-        C("jaccard", FLOAT32, False, "estimated Jaccard similarity of the two bodies' shingle sets (MinHash)", dictionary=True),
+        C("jaccard", FLOAT32, False, "estimated Jaccard similarity of the two bodies' shingle sets (share of equal signature bins)", dictionary=True),
         C("containment", FLOAT32, False, "estimated share of the smaller body's shingles found in the larger one", dictionary=True),
-        C("method_version", STRING, False, "the near-duplicate method (shingles, permutations, bands, thresholds) that accepted the link", dictionary=True),
+        C("method_version", STRING, False, "the near-duplicate method (shingles, signature bins, bands, thresholds) that accepted the link", dictionary=True),
         RUN_ID,
         PROCESSED_AT,
         C("ingest_date", INGEST_DATE.type, False, "the later article's ingest_date"),

@@ -1,5 +1,5 @@
-"""Near-duplicate (syndication) detection: shingles, MinHash signatures, LSH band keys,
-pair scoring and clusters. Pure: arrays and frames in, arrays and frames out.
+"""Near-duplicate (syndication) detection: shingles, one-permutation-hashing signatures, LSH band
+keys, pair scoring and clusters. Pure: arrays and frames in, arrays and frames out.
 
 The batch workers turn each article body into a signature and band keys; publishing
 probes new band keys against those of nearby days, scores the candidate pairs and
@@ -9,7 +9,6 @@ mixing; never Python's salted `hash`), so a signature is the same in every proce
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -27,31 +26,33 @@ class Method:
     """Everything that changes a signature, a band key or a link decision; its `version` names it."""
     word_shingle: int = 3  # word 3-grams: one changed word breaks 3 shingles, a sentence's worth survives
     char_shingle: int = 5  # scripts written without spaces: 5 characters are about as specific as 3 words
-    permutations: int = 112
+    # One-permutation hashing: each shingle's hash picks one of `bins` bins, a signature keeps each bin's
+    # smallest hash (empty bins borrow a filled bin's, chosen the same way for every article). Equal
+    # bins estimate Jaccard like 112 MinHash permutations do, for one hash per shingle instead of 112.
+    bins: int = 112
     bands: int = 28  # 28 x 4: a pair at Jaccard 0.5 collides in some band with p = 0.84, at 0.3 with p = 0.20
-    rows: int = 4
+    rows: int = 4  # band b holds bins b, b + bands, b + 2 bands, ...: neighbouring bins made 60 % more
+    # candidate pairs on the bench drop's template text (24.1 M against 14.8 M at 100,000 articles)
     jaccard: float = 0.5  # accept at this estimated Jaccard ...
     containment: float = 0.8  # ... or when this share of the smaller text's shingles is in the larger (abridged copies)
     # Below this many distinct shingles (about 30 words) an article gets no band keys: a two-line brief
     # shares most of its shingles with any story that quotes it, so only exact duplicates link it.
     min_shingles: int = 30
-    # Candidates are first scored on this many minima and dropped when that estimate falls this far
-    # below what acceptance needs: for a pair at J = 0.5 the 16-minima estimate is that low with p = 0.01.
-    prefilter: int = 16
-    prefilter_margin: float = 0.3
 
     @property
     def version(self) -> str:
-        return (f"minhash1-w{self.word_shingle}c{self.char_shingle}-p{self.permutations}-b{self.bands}x{self.rows}"
-                f"-j{self.jaccard:.2f}-c{self.containment:.2f}-m{self.min_shingles}"
-                f"-f{self.prefilter}x{self.prefilter_margin:.2f}")
+        return (f"oph1-w{self.word_shingle}c{self.char_shingle}-k{self.bins}-b{self.bands}x{self.rows}s"
+                f"-j{self.jaccard:.2f}-c{self.containment:.2f}-m{self.min_shingles}")
 
 
 METHOD = Method()
 METHOD_VERSION = METHOD.version
 
-# Scripts written without spaces between words: Thai, Lao, Khmer, Myanmar, Japanese kana, CJK ideographs.
-_UNSPACED = re.compile(r"[\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]")
+# Scripts written without spaces between words: Thai, Lao, Khmer, Myanmar, Japanese kana, CJK ideographs
+# (all 3-byte UTF-8 code points, so found from their lead bytes).
+_UNSPACED_RANGES = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x3040, 0x30FF), (0x3400, 0x4DBF),
+                    (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+_UNSPACED_BOUNDS = np.array([edge for low, high in _UNSPACED_RANGES for edge in (low, high + 1)], dtype=np.int64)
 _WORD = re.compile(r"\w+")
 
 # Bytes of UTF-8 text that belong to a word: ASCII letters and digits (digits stay: templated stories
@@ -70,13 +71,43 @@ _PUNCTUATION_LEADS = (  # (lead bytes, second byte range) of 2- and 3-byte punct
 
 def is_unspaced(text: str) -> bool:
     """True when most letters belong to scripts written without spaces (Chinese, Japanese, Thai, ...)."""
-    if text.isascii():
-        return False
-    sample = text[:2000]
-    if not _UNSPACED.search(sample):
-        return False
-    unspaced = len(_UNSPACED.findall(sample))
-    return unspaced * 2 >= sum(c.isalnum() for c in sample)
+    data, offsets = _utf8_lower([text])
+    return bool(_unspaced(data, offsets, _word_mask(data))[0])
+
+
+def _utf8_lower(texts: list[str] | pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The texts lower-cased (Unicode) as one UTF-8 byte array, and each text's start offset (n + 1).
+
+    Arrow lower-cases and encodes the whole chunk in C++ (str.casefold is ~4x slower on news text,
+    which is rarely pure ASCII: curly quotes); the texts' bytes are the array's data buffer. A
+    pandas column of Arrow strings is read as it is, without Python strings."""
+    array = pa.array(texts, pa.large_string())
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    array = pc.utf8_lower(array)
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[array.offset:array.offset + len(array) + 1]
+    data = array.buffers()[2]
+    data = np.frombuffer(data, dtype=np.uint8)[:offsets[-1]] if data is not None else np.empty(0, dtype=np.uint8)
+    return data[offsets[0]:], offsets - offsets[0]
+
+
+def _unspaced(data: np.ndarray, offsets: np.ndarray, inside: np.ndarray) -> np.ndarray:
+    """Per text: at least half of its word characters are of an unspaced script."""
+    texts = len(offsets) - 1
+    leads = np.flatnonzero(data[:max(0, len(data) - 2)] >= 0xE0)
+    leads = leads[data[leads] < 0xF0]
+    flags = np.zeros(texts, dtype=bool)
+    if not len(leads):
+        return flags
+    points = ((data[leads].astype(np.int64) & 0x0F) << 12 | (data[leads + 1].astype(np.int64) & 0x3F) << 6
+              | (data[leads + 2].astype(np.int64) & 0x3F))
+    hit = leads[np.searchsorted(_UNSPACED_BOUNDS, points, side="right") % 2 == 1]
+    counts = np.bincount(np.searchsorted(offsets, hit, side="right") - 1, minlength=texts)
+    for i in np.flatnonzero(counts):  # rare: only texts holding such characters at all
+        part = slice(offsets[i], offsets[i + 1])
+        characters = int((inside[part] & ((data[part] < 0x80) | (data[part] >= 0xC0))).sum())  # character starts
+        flags[i] = counts[i] * 2 >= characters
+    return flags
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -90,44 +121,56 @@ def _mix(x: np.ndarray) -> np.ndarray:
 
 def _word_mask(data: np.ndarray) -> np.ndarray:
     """Which bytes of UTF-8 `data` are inside a word (punctuation and white space separate words)."""
-    inside = _WORD_BYTE[data]
-    for lead, low, high in _PUNCTUATION_LEADS:
+    inside = np.take(_WORD_BYTE, data)  # twice as fast as indexing _WORD_BYTE[data]
+    # Punctuation characters start with one of a few lead bytes (all >= 0xC2): look only there.
+    high = np.flatnonzero(data >= 0xC2)
+    for lead, low, high_byte in _PUNCTUATION_LEADS:
         width = len(lead) + 1
-        if len(data) < width:
-            continue
-        hit = data[:len(data) - width + 1] == lead[0]
+        at = high[(data[high] == lead[0]) & (high <= len(data) - width)]
         if len(lead) == 2:
-            hit &= data[1:len(data) - width + 2] == lead[1]
-        last = data[width - 1:]
-        hit &= (last >= low) & (last <= high)
+            at = at[data[at + 1] == lead[1]]
+        last = data[at + width - 1]
+        at = at[(last >= low) & (last <= high_byte)]
         for offset in range(width):
-            inside[offset:offset + len(hit)][hit] = False
+            inside[at + offset] = False
     return inside
 
 
-def _token_hashes(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+_BYTE_MASKS = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=_U64)  # the low k bytes of a word
+
+
+def _token_hashes(data: np.ndarray, inside: np.ndarray, text_starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A stable 64-bit hash and the start offset of every word of UTF-8 `data`, for all words at
-    once: each word's bytes are read 8 at a time (little-endian) and folded in with a fixed mixer."""
-    inside = _word_mask(data)
-    edges = np.diff(np.concatenate(([False], inside, [False])).astype(np.int8))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    once: each word's bytes are read 8 at a time (little-endian) and folded in with a fixed mixer.
+    A word never runs across `text_starts` (texts are concatenated without separators)."""
+    if not len(data):
+        return np.empty(0, dtype=_U64), np.empty(0, dtype=np.int64)
+    edges = np.empty(len(data) + 1, dtype=np.int8)  # +1 where a word starts, -1 where one ended
+    edges[0], edges[-1] = inside[0], -np.int8(inside[-1])
+    np.subtract(inside[1:], inside[:-1], out=edges[1:-1], dtype=np.int8)
+    change = np.flatnonzero(edges)
+    starts, ends = change[0::2], change[1::2]
+    inner = np.unique(text_starts[text_starts > 0])  # an empty text starts where the next one does
+    spans = inner[inside[inner - 1] & inside[inner]]  # a text's last word runs into the next text's first
+    if len(spans):
+        starts = np.insert(starts, np.searchsorted(starts, spans), spans)
+        ends = np.insert(ends, np.searchsorted(ends, spans), spans)
     if not len(starts):
         return np.empty(0, dtype=_U64), starts
     padded = np.concatenate((data, np.zeros(8, dtype=np.uint8)))
     # windows[i] = the 8 bytes from offset i, as one little-endian integer (overlapping, no copy)
     windows = np.ndarray(shape=(len(data),), dtype="<u8", buffer=padded, offset=0, strides=(1,))
     lengths = ends - starts
-    words = _mix(lengths.astype(_U64) + _U64(0x2545F4914F6CDD1D))
-    active = np.arange(len(starts))
-    offset = 0
     with np.errstate(over="ignore"):
+        # every word's first 8 bytes with its length; then the next 8 of the ~10 % of longer words, ...
+        words = _mix((windows[starts] & _BYTE_MASKS[np.minimum(lengths, 8)])
+                     ^ (lengths.astype(_U64) * _U64(0x2545F4914F6CDD1D)))
+        active = np.flatnonzero(lengths > 8)
+        offset = 8
         while len(active):
             left = lengths[active] - offset
-            chunk = windows[starts[active] + offset]
-            keep_bits = np.minimum(left, 8).astype(_U64) * _U64(8)
-            mask = np.where(keep_bits >= _U64(64), _U64(0xFFFFFFFFFFFFFFFF),
-                            (_U64(1) << (keep_bits & _U64(63))) - _U64(1))
-            words[active] = _mix(words[active] * _U64(0x9E3779B97F4A7C15) + (chunk & mask))
+            chunk = windows[starts[active] + offset] & _BYTE_MASKS[np.minimum(left, 8)]
+            words[active] = _mix(words[active] * _U64(0x9E3779B97F4A7C15) + chunk)
             offset += 8
             active = active[left > 8]
     return words, starts
@@ -148,25 +191,42 @@ def _ngrams(units: np.ndarray, owner: np.ndarray, n: int) -> tuple[np.ndarray, n
 
 
 def shingle_sets(texts: list[str], *, method: Method = METHOD) -> list[np.ndarray]:
-    """Per text, the distinct 32-bit hashes of its shingles: word n-grams of the case-folded text
-    (punctuation separates words, digits kept), or character n-grams for unspaced scripts.
+    """Per text, the distinct 32-bit hashes of its shingles (sorted): word n-grams of the lower-cased
+    text (punctuation separates words, digits kept), or character n-grams for unspaced scripts."""
+    values, owner = _shingles(texts, method=method)
+    if len(owner) > 1 and (owner[1:] < owner[:-1]).any():  # character shingles come after the word ones
+        order = np.argsort(owner, kind="stable")  # each text's shingles are sorted already
+        values, owner = values[order], owner[order]
+    bounds = np.searchsorted(owner, np.arange(len(texts) + 1))
+    return [values[bounds[i]:bounds[i + 1]] for i in range(len(texts))]
 
-    All texts are tokenised and hashed together in numpy (a Python regex per text costs ~100 us)."""
-    folded = [text.casefold() for text in texts]
-    unspaced = [is_unspaced(text) for text in folded]
-    encoded = [b"" if flag else text.encode("utf-8") for text, flag in zip(folded, unspaced)]
-    lengths = np.array([len(e) + 1 for e in encoded], dtype=np.int64)
-    data = np.frombuffer(b" ".join(encoded) + b" ", dtype=np.uint8)  # a space ends every text's last word
-    words, starts = _token_hashes(data)
-    owner = np.searchsorted(np.cumsum(lengths), starts, side="right")
+
+def _shingles(texts: list[str] | pd.Series, *, method: Method) -> tuple[np.ndarray, np.ndarray]:
+    """Every text's distinct shingle hashes (uint32) and the text each belongs to (int64), flat.
+
+    All texts are tokenised and hashed together in numpy (a Python regex per text costs ~100 us);
+    only sorting a text's shingles to drop repeats runs per text (small uint32 sorts stay in cache:
+    five times faster than one sort of the chunk's 64-bit (text, hash) keys)."""
+    data, offsets = _utf8_lower(texts)
+    inside = _word_mask(data)
+    unspaced = _unspaced(data, offsets, inside)
+    words, starts = _token_hashes(data, inside, offsets[:-1][offsets[:-1] < len(data)])
+    word_counts = np.diff(np.searchsorted(starts, offsets))
+    owner = np.repeat(np.arange(len(word_counts), dtype=np.int64), word_counts)
     hashes, owners = _ngrams(words, owner, method.word_shingle)
-    key = _distinct((owners.astype(_U64) << _U64(32)) | hashes.astype(_U64))
-    bounds = np.searchsorted(key >> _U64(32), np.arange(len(texts) + 1, dtype=_U64))
-    values = (key & _U64(0xFFFFFFFF)).astype(np.uint32)
-    sets = [values[bounds[i]:bounds[i + 1]] for i in range(len(texts))]
-    for i in np.flatnonzero(unspaced):
-        sets[i] = _char_shingles(folded[i], method.char_shingle)
-    return sets
+    bounds = np.searchsorted(owners, np.arange(len(texts) + 1))
+    for start, stop in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        if stop - start > 1:
+            hashes[start:stop].sort()
+    keep = np.ones(len(hashes), dtype=bool)
+    keep[1:] = (hashes[1:] != hashes[:-1]) | (owners[1:] != owners[:-1])
+    keep &= ~unspaced[owners]
+    values, owners = [hashes[keep]], [owners[keep]]
+    for i in np.flatnonzero(unspaced):  # rare: character shingles, text by text
+        shingles = _char_shingles(data[offsets[i]:offsets[i + 1]].tobytes().decode("utf-8"), method.char_shingle)
+        values.append(shingles)
+        owners.append(np.full(len(shingles), i, dtype=np.int64))
+    return np.concatenate(values), np.concatenate(owners).astype(np.int64, copy=False)
 
 
 def _char_shingles(text: str, n: int) -> np.ndarray:
@@ -191,98 +251,123 @@ def shingle_hashes(text: str, *, method: Method = METHOD) -> np.ndarray:
     return shingle_sets([text], method=method)[0]
 
 
-def _permutation_parameters(count: int) -> tuple[np.ndarray, np.ndarray]:
-    """Fixed odd multipliers and offsets of the 32-bit permutations x -> a*x + b (mod 2**32)."""
-    seeds = [hashlib.blake2b(f"newsetl-minhash:{i}".encode(), digest_size=8).digest() for i in range(count)]
-    a = np.array([int.from_bytes(s[:4], "little") | 1 for s in seeds], dtype=np.uint32)
-    b = np.array([int.from_bytes(s[4:], "little") for s in seeds], dtype=np.uint32)
-    return a, b
+# Densification probes this many bins per empty bin before falling back to the next filled bin
+# to its right: with 30 shingles (the floor) over 112 bins, 64 probes all miss with p < 1e-7.
+_PROBES = 64
 
 
-_PERMUTATIONS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+def one_permutation_hash(shingles: list[np.ndarray], *, method: Method = METHOD) -> np.ndarray:
+    """One row of `bins` values per shingle set (uint32): one-permutation hashing with optimal
+    densification (Shrivastava 2017). All-ones for an empty set.
+
+    A shingle hash h falls in bin floor(h * bins / 2**32) and each bin keeps its smallest h, so two
+    sets agree on a bin with probability equal to their Jaccard similarity, as with MinHash. An
+    empty bin takes the value of the first filled bin among fixed pseudo-random probes of its own
+    (the same probes for every set), which keeps that probability. Cost: O(shingles), one pass."""
+    lengths = np.array([len(s) for s in shingles], dtype=np.int64)
+    values = np.concatenate(shingles).astype(np.uint32, copy=False) if len(shingles) else np.empty(0, np.uint32)
+    return _one_permutation_hash(values, np.repeat(np.arange(len(shingles), dtype=np.int64), lengths),
+                                 len(shingles), method.bins)
 
 
-def minhash(shingles: list[np.ndarray], *, method: Method = METHOD, block: int = 12_000) -> np.ndarray:
-    """One row of `permutations` minima per shingle set (uint32); all-ones for an empty set.
-
-    Sets are processed together, `block` shingles at a time (a 112 x block uint32 matrix, ~5 MB),
-    so numpy's per-call cost is paid per block, not per article."""
-    if method.permutations not in _PERMUTATIONS:
-        _PERMUTATIONS[method.permutations] = _permutation_parameters(method.permutations)
-    a, b = _PERMUTATIONS[method.permutations]
-    out = np.full((len(shingles), method.permutations), np.iinfo(np.uint32).max, dtype=np.uint32)
-    start = 0
-    while start < len(shingles):
-        stop, size = start, 0
-        while stop < len(shingles) and (size == 0 or size + len(shingles[stop]) <= block):
-            size += len(shingles[stop])
-            stop += 1
-        group = [s for s in shingles[start:stop]]
-        lengths = np.array([len(s) for s in group])
-        filled = np.flatnonzero(lengths)
-        if len(filled):
-            values = np.concatenate([group[i] for i in filled])
-            matrix = np.multiply.outer(a, values)  # uint32 arithmetic wraps: a permutation of 2**32
-            matrix += b[:, None]
-            offsets = np.concatenate(([0], np.cumsum(lengths[filled])[:-1]))
-            out[start + filled] = np.minimum.reduceat(matrix, offsets, axis=1).T
-        start = stop
+def _one_permutation_hash(values: np.ndarray, owner: np.ndarray, sets: int, bins: int) -> np.ndarray:
+    """`one_permutation_hash` of flat shingle hashes and the set each belongs to (any order)."""
+    out = np.full((sets, bins), np.iinfo(np.uint32).max, dtype=np.uint32)
+    if not len(values):
+        return out
+    slot = owner * bins + ((values.astype(_U64) * _U64(bins)) >> _U64(32)).astype(np.int64)
+    flat = out.reshape(-1)
+    np.minimum.at(flat, slot, values)
+    filled = np.zeros(len(flat), dtype=bool)
+    filled[slot] = True
+    _densify(out, filled.reshape(out.shape), bins)
     return out
 
 
+def _densify(signatures: np.ndarray, filled: np.ndarray, bins: int) -> None:
+    """Empty bins of rows with a filled bin take a filled bin's value, in place (see one_permutation_hash)."""
+    rows, columns = np.nonzero(~filled & filled.any(axis=1)[:, None])
+    with np.errstate(over="ignore"):
+        for attempt in range(_PROBES):
+            if not len(rows):
+                return
+            probe = _mix(columns.astype(_U64) * _U64(0x9E3779B97F4A7C15) + _U64(attempt + 0x7A3B))
+            source = (probe % _U64(bins)).astype(np.int64)
+            hit = filled[rows, source]
+            signatures[rows[hit], columns[hit]] = signatures[rows[hit], source[hit]]
+            rows, columns = rows[~hit], columns[~hit]
+    for row in np.unique(rows):  # p < 1e-7 per empty bin at the floor: the next filled bin, circularly
+        full = np.flatnonzero(filled[row])
+        empty = columns[rows == row]
+        signatures[row, empty] = signatures[row, full[np.searchsorted(full, empty) % len(full)]]
+
+
+def text_signatures(texts: list[str] | pd.Series, *, method: Method = METHOD) -> tuple[np.ndarray, np.ndarray]:
+    """Per text, its distinct shingle count (int32) and signature (uint32 row of `bins`): what the
+    batch workers compute, all texts of a chunk together."""
+    values, owner = _shingles(texts, method=method)
+    counts = np.bincount(owner, minlength=len(texts)).astype(np.int32)
+    return counts, _one_permutation_hash(values, owner, len(texts), method.bins)
+
+
 def band_keys(signatures: np.ndarray, *, method: Method = METHOD) -> np.ndarray:
-    """One int64 key per band (rows x uint32 of the signature, and the band's number, mixed)."""
+    """One int64 key per band (its rows' uint32 bins, strided: b, b + bands, ..., and the band's number, mixed)."""
     n = signatures.shape[0]
-    used = signatures[:, :method.bands * method.rows].astype(_U64).reshape(n, method.bands, method.rows)
+    used = signatures[:, :method.bands * method.rows].astype(_U64).reshape(n, method.rows, method.bands)
     with np.errstate(over="ignore"):
         keys = np.broadcast_to(np.arange(method.bands, dtype=_U64) + _U64(0x51ED270B27D8A0C3), (n, method.bands))
         for row in range(method.rows):
-            keys = _mix(keys * _U64(0x9E3779B97F4A7C15) + used[:, :, row])
+            keys = _mix(keys * _U64(0x9E3779B97F4A7C15) + used[:, row, :])
     return keys.view(np.int64)
 
 
 def signature_frame(articles: pd.DataFrame, *, method: Method = METHOD) -> pd.DataFrame:
     """Per article (article_id, source_path, source_sha256, ingest_date, body): its shingle count,
-    MinHash signature (little-endian uint32 bytes) and band keys (none below the shingle floor)."""
+    signature (little-endian uint32 bytes, one per bin) and band keys (none below the shingle floor)."""
     if articles.empty:
         return pd.DataFrame(columns=["article_id", "source_path", "source_sha256", "shingle_count", "minhash",
                                      "band_keys", "method_version", "ingest_date"])
-    shingles = shingle_sets(articles["body"].tolist(), method=method)
-    counts = np.array([len(s) for s in shingles], dtype=np.int32)
-    signatures = minhash(shingles, method=method)
+    counts, signatures = text_signatures(articles["body"], method=method)
     keys = band_keys(signatures, method=method)
     linkable = counts >= method.min_shingles
+    # Arrow-backed columns built from the arrays' buffers: no Python bytes or int objects per row.
+    width = 4 * method.bins
+    minhash = pa.Array.from_buffers(pa.binary(), len(articles), [
+        None, pa.py_buffer(np.arange(0, width * (len(articles) + 1), width, dtype=np.int32)),
+        pa.py_buffer(np.ascontiguousarray(signatures, dtype="<u4"))])
+    key_offsets = np.concatenate(([0], np.cumsum(np.where(linkable, method.bands, 0)))).astype(np.int32)
+    keys = pa.ListArray.from_arrays(pa.array(key_offsets), pa.array(keys[linkable].reshape(-1), pa.int64()))
     return pd.DataFrame({
-        "article_id": articles["article_id"].to_numpy(),
-        "source_path": articles["source_path"].to_numpy(),
-        "source_sha256": articles["source_sha256"].to_numpy(),
+        "article_id": articles["article_id"].array,  # as they are (Arrow strings stay Arrow strings)
+        "source_path": articles["source_path"].array,
+        "source_sha256": articles["source_sha256"].array,
         "shingle_count": counts,
-        "minhash": [row.tobytes() for row in signatures.astype("<u4")],
-        "band_keys": [row.tolist() if ok else [] for row, ok in zip(keys, linkable)],
+        "minhash": pd.arrays.ArrowExtensionArray(minhash),
+        "band_keys": pd.arrays.ArrowExtensionArray(keys),
         "method_version": method.version,
         "ingest_date": articles["ingest_date"].to_numpy(),
     })
 
 
 def decode_minhash(values: pa.ChunkedArray | pa.Array | list[bytes], *, method: Method = METHOD) -> np.ndarray:
-    """The signatures stored as bytes, back as an (n, permutations) uint32 matrix; from an Arrow
+    """The signatures stored as bytes, back as an (n, bins) uint32 matrix; from an Arrow
     binary column the matrix is a view of its data buffer (no Python bytes objects, no copy)."""
-    width = 4 * method.permutations
+    width = 4 * method.bins
     if isinstance(values, list):
         values = pa.array(values, pa.binary())
     array = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
     if len(array) == 0:
-        return np.empty((0, method.permutations), dtype=np.uint32)
+        return np.empty((0, method.bins), dtype=np.uint32)
     offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset:array.offset + len(array) + 1]
     if array.null_count or not (np.diff(offsets) == width).all():
         raise ValueError(f"signatures of {width} bytes expected (method {method.version})")
     data = np.frombuffer(array.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
-    return data.view("<u4").reshape(len(array), method.permutations)
+    return data.view("<u4").reshape(len(array), method.bins)
 
 
 def score_pairs(left: np.ndarray, right: np.ndarray, left_count: np.ndarray, right_count: np.ndarray
                 ) -> tuple[np.ndarray, np.ndarray]:
-    """Estimated Jaccard (share of equal minima) and containment of the smaller shingle set in the larger."""
+    """Estimated Jaccard (share of equal bins) and containment of the smaller shingle set in the larger."""
     jaccard = (left == right).mean(axis=1)
     smaller = np.minimum(left_count, right_count).astype(np.float64)
     intersection = jaccard / (1.0 + jaccard) * (left_count.astype(np.float64) + right_count)
@@ -357,25 +442,29 @@ def key_matrix(band_key_lists: pa.ChunkedArray | pa.Array, *, method: Method = M
     rows = np.flatnonzero(lengths == method.bands)
     if not len(rows):
         return rows, np.empty((0, method.bands), dtype=np.int64)
-    every = len(rows) == len(lists)  # taking every row would copy them all
-    values = pc.list_flatten(lists if every else lists.take(pa.array(rows))).to_numpy()
+    # Rows hold `bands` keys or none: then the flattened lists are the linkable rows' keys, in order
+    # (taking the rows first would copy them all).
+    whole = len(rows) == len(lists) or bool(np.isin(lengths, (0, method.bands)).all())
+    values = pc.list_flatten(lists if whole else lists.take(pa.array(rows))).to_numpy()
     return rows, values.reshape(len(rows), method.bands)
 
 
 def linked_pairs(probe: "Side", index: "Side", *, window_days: int, same: bool, method: Method = METHOD,
-                 chunk: int = 16_384, threads: int = 2) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+                 chunk: int = 8_192, threads: int = 2) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Accepted pairs (probe row, index row, Jaccard, containment) among pairs sharing a band key and
     at most `window_days` apart; `same`: probe and index are one side, each unordered pair once.
 
-    Band by band (sort + search), scored `chunk` pairs at a time (~15 MB of gathered signatures a
-    thread): memory follows the bands in flight and the accepted pairs, never all candidate pairs. Bands run on `threads` threads
-    (numpy's sorts, gathers and compares release the GIL); results are joined in band order."""
+    Band by band (sort + search), `chunk` pairs at a time: each candidate is first compared on the
+    low 4 bits of every bin (56 bytes a side instead of 448), which can only over-count equal bins,
+    so a pair failing there would fail on the full values too; only the rest is scored on them.
+    Memory follows the bands in flight and the accepted pairs, never all candidate pairs. Bands run
+    on `threads` threads (numpy's sorts, gathers and compares release the GIL); results are joined
+    in band order."""
     empty = tuple(np.empty(0, dtype=t) for t in (np.int64, np.int64, np.float64, np.float64))
     if not len(probe.keys) or not len(index.keys):
         return empty
-    # the minima the prefilter reads, contiguous: gathering 64-byte rows beats slicing 448-byte ones
-    probe_head = np.ascontiguousarray(probe.signatures[:, :method.prefilter])
-    index_head = probe_head if same else np.ascontiguousarray(index.signatures[:, :method.prefilter])
+    probe_nibbles = _nibbles(probe.signatures)
+    index_nibbles = probe_nibbles if same else _nibbles(index.signatures)
 
     def band_links(band: int) -> list[tuple[np.ndarray, ...]]:
         p, i = (_same_band_pairs if same else _band_pairs)(probe.keys[:, band], index.keys[:, band])
@@ -384,7 +473,8 @@ def linked_pairs(probe: "Side", index: "Side", *, window_days: int, same: bool, 
         found = []
         for start in range(0, len(p), chunk):
             pp, ii = p[start:start + chunk], i[start:start + chunk]
-            plausible = _plausible(probe_head[pp], index_head[ii], probe.counts[pp], index.counts[ii], method=method)
+            plausible = _plausible(probe_nibbles[pp], index_nibbles[ii], probe.counts[pp], index.counts[ii],
+                                   method=method)
             pp, ii = pp[plausible], ii[plausible]
             ok, jaccard, containment = link_pairs(probe.signatures[pp], index.signatures[ii], probe.counts[pp],
                                                   index.counts[ii], method=method)
@@ -436,17 +526,43 @@ def _same_band_pairs(column: np.ndarray, _: np.ndarray) -> tuple[np.ndarray, np.
     return np.minimum(a, b), np.maximum(a, b)
 
 
+_NIBBLE_LOW_BITS = _U64(0x1111111111111111)
+
+
+def _nibbles(signatures: np.ndarray) -> np.ndarray:
+    """The low 4 bits of every bin, 16 bins to a uint64 word (bin k at bits 4k.. of its word; the
+    last word padded with zeros), packed two to a byte first: no (n, bins) uint64 temporary."""
+    n, bins = signatures.shape
+    words = -(-bins // 16)
+    low = np.zeros((n, words * 16), dtype=np.uint8)
+    low[:, :bins] = signatures & np.uint32(0xF)
+    packed = low[:, 0::2] | (low[:, 1::2] << np.uint8(4))  # (n, 8 * words) bytes, little-endian order
+    return np.ascontiguousarray(packed).view("<u8").astype(_U64, copy=False)
+
+
 def _plausible(left: np.ndarray, right: np.ndarray, left_count: np.ndarray, right_count: np.ndarray, *,
                method: Method) -> np.ndarray:
-    """Pairs worth scoring on every permutation: the first `prefilter` minima agree often enough that
-    the pair could reach a threshold (text with much shared boilerplate collides in a band far more
-    often than it links; reading 16 minima instead of 112 makes rejecting those cheap)."""
-    estimate = (left == right).mean(axis=1)
+    """Pairs worth scoring on the full bin values: enough bins agree on their low 4 bits (`left`,
+    `right`: gathered `_nibbles` rows, overwritten here) that the pair could reach a threshold.
+    Bins equal in full are equal in their low bits, so this never drops a pair that scoring would
+    accept (text with much shared boilerplate collides in a band far more often than it links;
+    comparing 56 bytes instead of 448 makes rejecting those cheap)."""
+    np.bitwise_xor(left, right, out=left)
+    np.right_shift(left, _U64(1), out=right)
+    left |= right
+    np.right_shift(left, _U64(2), out=right)
+    left |= right
+    left &= _NIBBLE_LOW_BITS  # one bit per nibble that differs
+    per_word = np.bitwise_count(left)
+    differ = per_word[:, 0].astype(np.int32)
+    for word in range(1, per_word.shape[1]):  # column adds: numpy's sum over a short last axis is slow
+        differ += per_word[:, word]
+    agree = method.bins - differ  # padding nibbles never differ
     small = np.minimum(left_count, right_count).astype(np.float64)
     # the Jaccard at which the containment threshold is reached for these two sizes
     for_containment = method.containment * small / np.maximum(left_count + right_count - method.containment * small, 1.0)
     needed = np.minimum(method.jaccard, for_containment)
-    return estimate >= needed - method.prefilter_margin
+    return agree >= needed * method.bins - 1e-6  # slack: never reject a pair scoring exactly at the threshold
 
 
 @dataclass(frozen=True)
