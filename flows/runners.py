@@ -169,3 +169,10 @@ def stop_workers() -> None:
     resource tracker would otherwise report as leaked)."""
     _POOL.shutdown(wait=True)
     multiprocessing.util._exit_function()  # what multiprocessing's own atexit handler runs
+    # Its resource tracker reads until this process's end of their pipe closes: close it and reap the
+    # tracker now, so that nothing of the run outlives it (it has nothing left to clean up).
+    from multiprocessing import resource_tracker
+
+    stop = getattr(resource_tracker._resource_tracker, "_stop", None)
+    if stop is not None:
+        stop()
