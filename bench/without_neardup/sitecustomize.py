@@ -31,9 +31,13 @@ def _patch(module) -> None:
         import pyarrow as pa
 
         def plan_links(warehouse, staging, **_):
-            return module.LinkPlan(near_duplicate_of=pa.table({"article_id": pa.array([], pa.string()),
-                                                               "near_duplicate_of": pa.array([], pa.string())}),
-                                   outgoing_ids=pa.array([], pa.string()))
+            from newsetl.schemas import CLUSTER_INDEX
+
+            nothing = pa.array([], pa.string())
+            return module.LinkPlan(near_duplicate_of=pa.table({"article_id": nothing, "near_duplicate_of": nothing}),
+                                   outgoing_ids=nothing,
+                                   index=module.IndexChange(rows=CLUSTER_INDEX.empty(), touched_ids=nothing,
+                                                            root_ids=nothing))
 
         module.plan_links = plan_links
 
