@@ -151,7 +151,7 @@ def _planted(drop: Path, first: dt.date, days: int, per_day: int) -> dict:
     files = pd.DataFrame([vars(f) for f in raw])[["source_path", "source_sha256", "raw", "reject_reason", "reject_detail"]]
     files = files.assign(size_bytes=listing["size_bytes"].to_numpy(), ingest_date=listing["ingest_date"].to_numpy())
     cleaned = build_articles(files, run_id="synthetic", processed_at=dt.datetime.now(dt.timezone.utc),
-                             pipeline_version="synthetic").articles
+                             pipeline_version="synthetic").articles.to_pandas()  # an Arrow table since the batch builds columns
     signatures = signature_frame(cleaned)
     planted: dict = {}
     for j, (article, signature) in enumerate(zip(cleaned.itertuples(), signatures.itertuples())):
