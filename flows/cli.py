@@ -165,14 +165,14 @@ def _prefect_api():
 def _without_heartbeats():
     """A one-off run sends no flow-run heartbeats (unless PREFECT_FLOWS_HEARTBEAT_FREQUENCY is set).
 
-    Prefect 3.9 sends one every 180 s from a thread that sleeps a second at a time and is joined when
+    Prefect (3.8.8 and 3.9) sends one every 180 s from a thread that sleeps a second at a time and is joined when
     the run ends: ~0.5 s of every run spent waiting. Heartbeats only feed a server-side automation
     that marks runs whose heartbeats stop as crashed; a CLI run's own watchdog (flows/lifeline.py)
     already ends it with one sentence when its API goes, and sets its final state itself. Served
     runs (`newsetl serve`) keep them."""
     import prefect.settings
 
-    setting = getattr(prefect.settings, "PREFECT_FLOWS_HEARTBEAT_FREQUENCY", None)  # absent before 3.9
+    setting = getattr(prefect.settings, "PREFECT_FLOWS_HEARTBEAT_FREQUENCY", None)  # in 3.8.8 and 3.9 alike
     if setting is None or os.environ.get("PREFECT_FLOWS_HEARTBEAT_FREQUENCY"):
         return nullcontext()
     return prefect.settings.temporary_settings(updates={setting: None})
