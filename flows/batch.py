@@ -39,6 +39,10 @@ def batch_plan_path(staging: str | Path, batch: int) -> Path:
     return Path(staging) / PLAN_FOLDER / f"batch-{batch:05d}.parquet"
 
 
+# What the signatures are computed from, handed over as Arrow-backed pandas columns: signature_frame
+# reads Arrow strings as they are (a frame of Python str objects cost ~10 us more an article, converted back).
+SIGNATURE_INPUT = ["article_id", "source_path", "source_sha256", "ingest_date", "body"]
+
 # Files cleaned and staged together inside a batch: a task still covers a whole batch (seconds
 # of work, few task runs), but only this many articles' frames are alive at once (~+25 MB).
 CHUNK_FILES = 500
@@ -81,7 +85,8 @@ def run_batch(job: BatchJob, *, chunk_files: int = CHUNK_FILES) -> dict:
             # (a re-processed file whose bytes did not change takes its published row back);
             # the links themselves are made when publishing, where every day is in reach.
             articles = rows.articles.append_column("near_duplicate_of", pa.nulls(rows.articles.num_rows, pa.string()))
-            signatures = article_signatures(_signature_input(articles), reusable_signatures_path(job.staging, job.batch))
+            signatures = article_signatures(articles.select(SIGNATURE_INPUT).to_pandas(),
+                                            reusable_signatures_path(job.staging, job.batch))
             for table, frame in ((ARTICLES, articles), (PARAGRAPHS, rows.paragraphs),
                                  (REJECTS, rows.rejects), (SIGNATURES, signatures),
                                  (FILES, manifest)):
@@ -104,12 +109,6 @@ def run_batch(job: BatchJob, *, chunk_files: int = CHUNK_FILES) -> dict:
         "reasons": dict(reasons),
         "bytes": counts["bytes"],
     }
-
-
-def _signature_input(articles: pa.Table) -> pd.DataFrame:
-    """What signature_frame reads, as a frame of Python objects (the bodies are not converted twice)."""
-    return pd.DataFrame({name: articles.column(name).to_pylist() for name in
-                         ("article_id", "source_path", "source_sha256", "ingest_date", "body")}, dtype=object)
 
 
 def _manifest_rows(files: dict[str, list], articles: pa.Table, rejects: pa.Table, *,
