@@ -326,14 +326,7 @@ def read_days(warehouse: Warehouse, table: Table, days, columns: list[str],
     """`columns` of `table` (partition column included) on `days` only, rows matching `filter`:
     only those days' files are opened, so time and memory follow them, not the warehouse."""
     wanted = pa.schema([table.arrow_schema().field(c).with_nullable(True) for c in columns])
-    files = [str(path) for day in sorted(set(days)) for path in sorted(warehouse.partition_dir(table, day).glob("*.parquet"))]
-    if not files:
-        return wanted.empty_table()
-    dataset = ds.dataset(files, format="parquet", schema=table.arrow_schema(),
-                         partitioning=ds.partitioning(pa.schema([pa.field(table.partition, pa.date32())]), flavor="hive"),
-                         partition_base_dir=str(warehouse.table_dir(table)))
-    with warehouse._naming_damage([Path(f) for f in files]):
-        return dataset.to_table(columns=columns, filter=filter).cast(wanted)
+    return warehouse.read_table(table, columns, filter=filter, days=days).cast(wanted)
 
 
 def _outgoing_rows(warehouse: Warehouse, outgoing: ds.Expression | None, days: set[date]) -> pa.Table:

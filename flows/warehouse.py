@@ -130,24 +130,33 @@ class Warehouse:
             yield from groups
 
     def read_table(self, table: Table | str, columns: list[str] | None = None,
-                   filter: ds.Expression | None = None) -> pa.Table:
-        """The whole table, partition column included as a date; only rows matching `filter`
-        when given (evaluated while scanning, so memory follows the matches, not the table)."""
+                   filter: ds.Expression | None = None, days: Iterable[date] | None = None) -> pa.Table:
+        """The whole table, or only the days `days` (only their files are opened, so time and memory
+        follow them, not the warehouse), partition column included as a date; only rows matching
+        `filter` when given (evaluated while scanning, so memory follows the matches, not the table)."""
         table = TABLES[_name(table)]
         schema = table.arrow_schema()
         if columns is not None:
             schema = pa.schema([schema.field(c) for c in columns])
         folder = self.table_dir(table)
-        if not folder.is_dir() or not self.days(table):
-            return schema.empty_table()
+        if days is None:
+            if not folder.is_dir() or not self.days(table):
+                return schema.empty_table()
+            source, files = folder, lambda: sorted(folder.glob("*/*.parquet"))
+        else:
+            files = [path for day in sorted(set(days)) for path in sorted(self.partition_dir(table, day).glob("*.parquet"))]
+            if not files:
+                return schema.empty_table()
+            source = [str(path) for path in files]
         dataset = ds.dataset(
-            folder,
+            source,
             format="parquet",
             schema=table.arrow_schema(),
             partitioning=ds.partitioning(pa.schema([pa.field(table.partition, pa.date32())]), flavor="hive"),
+            partition_base_dir=None if days is None else str(folder),
             exclude_invalid_files=False,
         )
-        with self._naming_damage(lambda: sorted(folder.glob("*/*.parquet"))):
+        with self._naming_damage(files):
             return dataset.to_table(columns=schema.names, filter=filter).cast(schema)
 
     @contextmanager
