@@ -14,9 +14,7 @@ import atexit
 import multiprocessing
 import multiprocessing.util
 import os
-import signal
 import threading
-import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, TypeVar
@@ -24,12 +22,12 @@ from typing import Callable, TypeVar
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from newsetl.flows.settings import SettingError, Settings
+from newsetl.flows.workers import init_batch_worker
 
 T = TypeVar("T")
 R = TypeVar("R")
 # A pool left idle this long is shut down: `serve` keeps no idle workers between runs.
 POOL_IDLE_SECONDS = 30.0
-ORPHAN_CHECK_SECONDS = 1.0
 
 
 def worker_count(settings: Settings) -> int:
@@ -107,7 +105,7 @@ class _SharedPool:
                 self._shutdown_locked()
                 # spawn: the driver has threads (Prefect's), so forking it is unsafe.
                 self._executor = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
-                                                     initializer=_init_batch_worker)
+                                                     initializer=init_batch_worker)
                 self._size = processes
             executor = self._executor
             self._active += 1
@@ -142,21 +140,6 @@ class _SharedPool:
                 self._timer.cancel()
                 self._timer = None
             self._shutdown_locked(wait)
-
-
-def _init_batch_worker() -> None:
-    """Batch workers leave Ctrl-C to the driver, which stops them: no traceback from each worker.
-    And a worker whose driver is gone (killed, or ended at once by the CLI) stops within a second
-    instead of finishing a batch nobody will publish."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    driver = os.getppid()
-
-    def exit_when_orphaned() -> None:
-        while os.getppid() == driver:
-            time.sleep(ORPHAN_CHECK_SECONDS)
-        os._exit(1)
-
-    threading.Thread(target=exit_when_orphaned, name="newsetl-orphan-check", daemon=True).start()
 
 
 _POOL = _SharedPool()
