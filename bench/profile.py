@@ -91,18 +91,19 @@ def main(argv: list[str] | None = None) -> int:
 STEPS = [
     ("newsetl.flows.batch", "read_raw_file", "read + sha256", "run_batch"),
     ("newsetl.transforms.articles", "build_articles", "build_articles", "run_batch"),
-    ("newsetl.transforms.articles", "clean_article", "clean_article", "build_articles"),
+    ("newsetl.transforms.articles", "clean_article_but_language", "clean_article", "build_articles"),
     ("newsetl.transforms.document", "decompress_gzip", "gunzip", "clean_article"),
     ("newsetl.transforms.document", "decode_bytes", "decode", "clean_article"),
     ("newsetl.transforms.document", "normalise_text", "normalise", "clean_article"),
     ("newsetl.transforms.document", "parse_article", "parse", "clean_article"),
     ("newsetl.transforms.document", "strip_boilerplate", "boilerplate", "clean_article"),
-    ("newsetl.transforms.document", "detect_language", "language", "clean_article"),
-    ("newsetl.transforms.language._DETECTOR", "detect", "fastText", "language"),
     ("newsetl.transforms.document", "quality_signals", "quality", "clean_article"),
     ("newsetl.transforms.document", "content_hash", "content hash", "clean_article"),  # before b'fast
     ("newsetl.transforms.document", "_folded_hash", "content hash", "clean_article"),
-    ("newsetl.transforms.neardup", "signature_frame", "signatures", "run_batch"),
+    ("newsetl.transforms.articles", "add_language", "add_language", "build_articles"),
+    ("newsetl.transforms.document", "detect_language", "language", "add_language"),
+    ("newsetl.transforms.language._DETECTOR", "detect", "fastText", "language"),
+    ("newsetl.flows.neardup", "article_signatures", "signatures", "run_batch"),
     ("newsetl.flows.batch._DayWriters", "write", "staging (Arrow + Parquet)", "run_batch"),
 ]
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from newsetl.transforms.document import clean_article
+from newsetl.transforms.document import add_language, clean_article_but_language
 from newsetl.transforms.identity import article_id_for, is_article_file, is_compressed, source_id_from_name
 from newsetl.transforms.rejects import Rejected
 
@@ -53,6 +53,7 @@ def build_articles(
     paragraph_words: list[int] = []
     rejects: dict[str, list] = {name: [] for name in ("source_path", "reason", "detail", "source_sha256",
                                                         "size_bytes", "ingest_date")}
+    cleaned: list[dict[str, object]] = []
     for path, sha256, size, day, raw, reason, detail in zip(
             column("source_path"), column("source_sha256"), column("size_bytes"), column("ingest_date"),
             column("raw"), column("reject_reason"), column("reject_detail")):
@@ -66,14 +67,18 @@ def build_articles(
                     f"{path} is not a *.txt or *.txt.gz article file; "
                     "move it out of the raw zone or rename it if it is an article.",
                 )
-            record = clean_article(raw, compressed=is_compressed(name), max_bytes=max_bytes,
-                                   time_budget_seconds=time_budget_seconds)
+            record = clean_article_but_language(raw, compressed=is_compressed(name), max_bytes=max_bytes,
+                                                time_budget_seconds=time_budget_seconds)
         except Rejected as reject:
             for values, value in zip(rejects.values(), (path, reject.reason, reject.detail, sha256, size, day)):
                 values.append(value)
             continue
         record.update(source_path=path, source_sha256=sha256, size_bytes=size, ingest_date=day,
                       article_id=article_id_for(path), source_id=source_id_from_name(name))
+        cleaned.append(record)
+    # Languages last, one article after the other (see clean_article_but_language): the same records
+    # as clean_article's.
+    for record in map(add_language, cleaned):
         for field, values in article_columns:
             values.append(record[field])
         # Paragraphs leave as rows of their own table, with the word counts cleaning made of them.

@@ -116,3 +116,37 @@ def test_columns_whose_values_are_all_null_or_empty_still_fit_the_table_declarat
         {"publisher": None, "sections": [], "language": None}]
     assert PARAGRAPHS.to_arrow(rows.paragraphs).num_rows == 1
     assert REJECTS.to_arrow(rows.rejects).num_rows == 0
+
+
+def test_the_batch_gives_each_file_the_record_clean_article_gives_it():
+    """build_articles identifies languages after cleaning the whole batch (clean_article_but_language,
+    then add_language): every article column must still be what clean_article gives the file alone."""
+    from pathlib import Path
+
+    from newsetl.transforms.articles import ARTICLE_FIELDS
+    from newsetl.transforms.document import clean_article
+    from newsetl.transforms.rejects import Rejected
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    paths = sorted(p for folder in ("cleaning", "multilingual") for p in (data / folder).iterdir()
+                   if p.name.endswith((".txt", ".txt.gz")))
+    files = {f"2020-07-05/{p.name}": p.read_bytes() for p in paths}
+    files["2020-07-05/short.txt"] = "A headline\n\nShort body.\n".encode()  # too short for a language
+    files["2020-07-05/unsure.txt"] = "A headline\n\nasdf qwer zxcv uiop hjkl bnm tyu ghj.\n".encode()
+    rows = build_articles(_files(*((path, raw, None, None) for path, raw in files.items())),
+                          run_id="run", processed_at=datetime(2020, 7, 5, tzinfo=timezone.utc), pipeline_version="test")
+
+    expected = {}
+    for path, raw in files.items():
+        try:
+            record = clean_article(raw, compressed=path.endswith(".gz"))
+        except Rejected:
+            continue
+        expected[path] = {field: record[field] for field in ARTICLE_FIELDS}
+    got = {row["source_path"]: {field: row[field] for field in ARTICLE_FIELDS} for row in rows.articles.to_pylist()}
+    assert len(expected) >= 30 and got.keys() == expected.keys()
+    assert {path: row for path, row in got.items() if row != expected[path]} == {}
+    for path in ("2020-07-05/short.txt", "2020-07-05/unsure.txt"):
+        assert got[path]["language"] is None and "no_language" in got[path]["quality_flags"]
+    assert not any("no_language" in row["quality_flags"] for row in got.values() if row["language"])
+    assert len({row["language"] for row in got.values()}) >= 10
