@@ -6,7 +6,7 @@ plus the staged rows; `duplicate_of` is then recomputed across all days, and
 a day whose flags move is rewritten too; near-duplicate links are found and the
 clusters they touch re-rooted (flows/neardup.py), rewriting the days whose
 `near_duplicate_of` or links move. Each day goes in through
-`Warehouse.publish_day`, streamed chunk by chunk (memory follows a row group,
+`Warehouse.build_day` and `swap_day`, streamed chunk by chunk (memory follows a row group,
 not the size of a day), in an order that never lets a link name a missing row:
 links naming vanishing articles go first, then the data tables, then the
 links, the manifest (`files`) last.
@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import pandas as pd
 import pyarrow as pa
@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 
 from newsetl.flows.neardup import (LinkPlan, apply_near_duplicates, drop_links_naming, ensure_cluster_index, index_day,
                                    plan_links, read_days)
-from newsetl.flows.warehouse import Warehouse
+from newsetl.flows.warehouse import BuiltDay, Warehouse
 from newsetl.schemas import ARTICLES, CLUSTER_INDEX, FILES, NEAR_DUPLICATES, PARAGRAPHS, REJECTS, SIGNATURES, Table
 from newsetl.transforms.duplicates import flag_duplicates
 from newsetl.transforms.identity import article_id_for
@@ -74,6 +74,71 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
     }
     removed_days["paragraphs"] = removed_days["signatures"] = removed_days["articles"]
 
+    def next_days(table: Table, *, only: set[date] | None = None, staged: bool = True, duplicate_of=None,
+                  links: LinkPlan | None = None, ripple_days: set[date] = frozenset()) -> Iterator[BuiltDay]:
+        """Every affected day of one table (or the days `only`), each built under staging in turn."""
+        days = _staged_days(staging, table) | removed_days[table.name] | (rebuild_days & set(warehouse.days(table)))
+        if table is ARTICLES:
+            days |= ripple_days | links.ripple_days
+        if table is FILES and not touched.empty:
+            days |= _touched_days(warehouse, touched)
+        if only is not None:
+            days &= only
+        # Days losing articles for good go last: the pointers elsewhere that named them move first.
+        for day in sorted(days, key=lambda d: (table is ARTICLES and d in links.vanishing_article_days, d)):
+            chunks = _next_day(warehouse, staging, table, day, rebuild=day in rebuild_days, removed=removed,
+                               duplicate_of=duplicate_of, touched=touched, links=links, staged=staged)
+            yield warehouse.build_day(table, day, chunks, staging=staging)
+
+    def swap(built_days: Iterable[BuiltDay]) -> list[str]:
+        """Each built day goes in, in turn; the days written or removed."""
+        return [built.day.isoformat() for built in built_days if warehouse.swap_day(built, staging=staging) != "unchanged"]
+
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="publish") as pool:
+        # Paragraphs and rejects depend on neither the duplicate flags nor the links: their days are
+        # built while those are planned (Parquet reading and writing release the GIL), and go in
+        # with the articles, once planning has succeeded: a run that fails before publishes nothing.
+        early = {table: pool.submit(list, next_days(table)) for table in (PARAGRAPHS, REJECTS)}
+        try:
+            links, duplicate_of, ripple_days, duplicates = _plan_links(warehouse, staging, paths, rebuild_days,
+                                                                       removed_days, removed, window_days, run_id)
+        except BaseException:
+            for future in early.values():
+                future.cancel()
+            raise
+        result = PublishResult(duplicates=duplicates, near_duplicates=links.staged_near_duplicates,
+                               near_duplicate_links=links.new_links, biggest_clusters=links.biggest)
+        # Links naming articles that disappear go before those articles do (without the new links,
+        # whose articles are not in yet), so a crash in between never leaves a link to a missing row.
+        if links.vanishing_link_days:
+            swap(next_days(NEAR_DUPLICATES, only=links.vanishing_link_days, staged=False, links=links))
+        # The cluster index gains the new pointers before the articles carry them, and drops the old
+        # ones after: at every instant it lists every pointer `articles` holds (and maybe more).
+        for day in sorted(links.index.add_days):
+            warehouse.publish_day(CLUSTER_INDEX, day, index_day(warehouse.iter_day(CLUSTER_INDEX, day), links.index,
+                                                                day, prune=False), staging=staging)
+        # The data tables side by side (Parquet reading, zstd and fsync release the GIL); signatures
+        # after them (not beside: a fourth day in flight would add its row groups to the peak memory);
+        # the links after the articles they name; the manifest strictly last, so a crash leaves files
+        # to process again, never rows the manifest lacks.
+        later = {ARTICLES: pool.submit(swap, next_days(ARTICLES, duplicate_of=duplicate_of, links=links,
+                                                       ripple_days=ripple_days))}
+        later.update({table: pool.submit(swap, future.result()) for table, future in early.items()})
+        for table in (ARTICLES, PARAGRAPHS, REJECTS):
+            result.days[table.name] = later[table].result()
+    result.days[SIGNATURES.name] = swap(next_days(SIGNATURES))
+    result.days[NEAR_DUPLICATES.name] = swap(next_days(NEAR_DUPLICATES, links=links))
+    result.days[CLUSTER_INDEX.name] = swap(next_days(CLUSTER_INDEX, staged=False, links=links))
+    result.days[FILES.name] = swap(next_days(FILES))
+    log.info("publish: %.1f s in all", time.monotonic() - started)
+    return result
+
+
+def _plan_links(warehouse: Warehouse, staging: Path, paths: pa.Array, rebuild_days: frozenset[date],
+                removed_days: dict[str, set[date]], removed: _Removed, window_days: int,
+                run_id: str | None) -> tuple[LinkPlan, pa.Table, set[date], int]:
+    """The run's exact duplicate flags and near-duplicate links; `removed_days` gains the days of the
+    link and cluster-index tables that lose rows."""
     # Where live rows of re-processed files can be: the day the manifest knows, the day a killed run
     # may have published them on (their staged day), and the days rebuilt.
     outgoing_days = removed_days["articles"] | _staged_days(staging, FILES) | set(rebuild_days)
@@ -101,51 +166,7 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
     log.info("near-duplicates: %d links added, %d articles' near_duplicate_of set or moved, %d earlier day(s) to rewrite, "
              "%d cluster-index day(s), in %.1f s", links.new_links, len(links.near_duplicate_of), len(links.ripple_days),
              len(links.index.days), time.monotonic() - clock)
-
-    def publish_table(table: Table, *, only: set[date] | None = None, staged: bool = True) -> list[str]:
-        """Every affected day of one table (or the days `only`), one swap each; the days written or removed."""
-        days = _staged_days(staging, table) | removed_days[table.name] | (rebuild_days & set(warehouse.days(table)))
-        if table is ARTICLES:
-            days |= ripple_days | links.ripple_days
-        if table is FILES and not touched.empty:
-            days |= _touched_days(warehouse, touched)
-        if only is not None:
-            days &= only
-        written = []
-        # Days losing articles for good go last: the pointers elsewhere that named them move first.
-        for day in sorted(days, key=lambda d: (table is ARTICLES and d in links.vanishing_article_days, d)):
-            chunks = _next_day(warehouse, staging, table, day, rebuild=day in rebuild_days, removed=removed,
-                               duplicate_of=duplicate_of, touched=touched, links=links, staged=staged)
-            outcome = warehouse.publish_day(table, day, chunks, staging=staging)
-            if outcome != "unchanged":
-                written.append(day.isoformat())
-        return written
-
-    result = PublishResult(duplicates=duplicates, near_duplicates=links.staged_near_duplicates,
-                           near_duplicate_links=links.new_links, biggest_clusters=links.biggest)
-    # Links naming articles that disappear go before those articles do (without the new links,
-    # whose articles are not in yet), so a crash in between never leaves a link to a missing row.
-    if links.vanishing_link_days:
-        publish_table(NEAR_DUPLICATES, only=links.vanishing_link_days, staged=False)
-    # The cluster index gains the new pointers before the articles carry them, and drops the old
-    # ones after: at every instant it lists every pointer `articles` holds (and maybe more).
-    for day in sorted(links.index.add_days):
-        warehouse.publish_day(CLUSTER_INDEX, day, index_day(warehouse.iter_day(CLUSTER_INDEX, day), links.index, day,
-                                                            prune=False), staging=staging)
-    # The data tables side by side (Parquet reading, zstd and fsync release the GIL); signatures
-    # after them (not beside: a fourth day in flight would add its row groups to the peak memory);
-    # the links after the articles they name; the manifest strictly last, so a crash leaves files
-    # to process again, never rows the manifest lacks.
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="publish") as pool:
-        data_tables = (ARTICLES, PARAGRAPHS, REJECTS)
-        for table, written in zip(data_tables, pool.map(publish_table, data_tables)):
-            result.days[table.name] = written
-    result.days[SIGNATURES.name] = publish_table(SIGNATURES)
-    result.days[NEAR_DUPLICATES.name] = publish_table(NEAR_DUPLICATES)
-    result.days[CLUSTER_INDEX.name] = publish_table(CLUSTER_INDEX, staged=False)
-    result.days[FILES.name] = publish_table(FILES)
-    log.info("publish: %.1f s in all", time.monotonic() - started)
-    return result
+    return links, duplicate_of, ripple_days, duplicates
 
 
 def _article_ids(paths: pa.Array, *, chunk: int = 50_000) -> pa.Array:

@@ -38,6 +38,16 @@ ROW_GROUP_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
+class BuiltDay:
+    """A day's next version, written and fsynced in `folder` under staging (`Warehouse.build_day`),
+    waiting for `Warehouse.swap_day`; `rows` 0: the day is to go."""
+    table: Table
+    day: date
+    folder: Path
+    rows: int
+
+
+@dataclass(frozen=True)
 class ParquetSettings:
     """How final day files are encoded, for every table (which columns get a dictionary comes from the
     table's declaration). Only codecs and encodings that DuckDB, Polars, pandas and Spark all read."""
@@ -189,9 +199,14 @@ class Warehouse:
         `settings` are the Parquet encoding (DAY_FILES unless a benchmark compares others).
         Returns what happened: "replaced", "created", "removed" or "unchanged" (nothing there, nothing to write).
         """
+        return self.swap_day(self.build_day(table, day, rows, staging=staging, settings=settings), staging=staging)
+
+    def build_day(self, table: Table | str, day: date, rows: pa.Table | Iterable[pa.Table | pa.RecordBatch], *,
+                  staging: Path, settings: ParquetSettings = DAY_FILES) -> BuiltDay:
+        """The first half of `publish_day`: the day's next version written and fsynced under staging,
+        nothing live touched yet; `swap_day` puts it in. Several days can wait built, then go in later."""
         table = TABLES[_name(table)]
-        live = self.partition_dir(table, day)
-        built = staging / "publish" / table.name / live.name
+        built = staging / "publish" / table.name / self.partition_dir(table, day).name
         if built.exists():  # debris of an earlier attempt of this very run
             shutil.rmtree(built)
         built.mkdir(parents=True)
@@ -199,13 +214,21 @@ class Warehouse:
         written = _write_day(table, built, chunks, settings)
         if written == 0:
             shutil.rmtree(built)
+        else:
+            _fsync_dir(built)
+        return BuiltDay(table=table, day=day, folder=built, rows=written)
+
+    def swap_day(self, built: BuiltDay, *, staging: Path) -> str:
+        """The second half of `publish_day`: a day `build_day` wrote goes in, in one rename."""
+        table, day, live = built.table, built.day, self.partition_dir(built.table, built.day)
+        if built.rows == 0:
             if not live.exists():
                 return "unchanged"
             self._retire(live, staging)
             log.info("published %s %s: removed (no rows left)", table.name, day)
             return "removed"
-        outcome = self._swap_in(built, live)
-        log.info("published %s %s: %s, %d rows", table.name, day, outcome, written)
+        outcome = self._swap_in(built.folder, live)
+        log.info("published %s %s: %s, %d rows", table.name, day, outcome, built.rows)
         return outcome
 
     def create_table(self, table: Table | str, days: dict[date, pa.Table], *, staging: Path) -> None:
@@ -227,7 +250,6 @@ class Warehouse:
 
     def _swap_in(self, built: Path, live: Path) -> str:
         """Exchange a fully written, fsynced day folder with the live one (or create it)."""
-        _fsync_dir(built)
         live.parent.mkdir(parents=True, exist_ok=True)
         if live.exists():
             _exchange(built, live)

@@ -2,6 +2,8 @@
 in the middle of publishing leaves no torn or doubled data, and the next ingest converges."""
 from __future__ import annotations
 
+import time
+
 import duckdb
 import pytest
 
@@ -148,21 +150,50 @@ def test_a_transient_io_error_while_publishing_is_retried_without_doubling(raw, 
     from newsetl.flows.warehouse import Warehouse
 
     write_article(raw / "2020-07-06", "001_00000000000000b3.txt")
-    real_publish_day, calls = Warehouse.publish_day, []
+    real_swap_day, calls = Warehouse.swap_day, []
 
-    def flaky_publish_day(self, table, day, rows, *, staging):
-        calls.append(getattr(table, "name", table))
+    def flaky_swap_day(self, built, *, staging):  # where every day goes in
+        calls.append(built.table.name)
         if len(calls) == 3:  # after two days went in: the retry publishes on top of them
             raise OSError(5, "Input/output error", str(self.root / "rejects"))
-        return real_publish_day(self, table, day, rows, staging=staging)
+        return real_swap_day(self, built, staging=staging)
 
-    monkeypatch.setattr(Warehouse, "publish_day", flaky_publish_day)
+    monkeypatch.setattr(Warehouse, "swap_day", flaky_swap_day)
     run = run_ingest(raw, warehouse)
 
     assert run["status"] == "success" and len(calls) > 3
     _assert_whole(warehouse)
     assert duck(warehouse, "articles", "select count(*) n from t")["n"][0] == 2
     assert duck(warehouse, "paragraphs", "select count(distinct article_id) n from t")["n"][0] == 2
+
+
+def test_a_run_whose_link_planning_fails_publishes_no_day_of_any_table(raw, warehouse, monkeypatch):
+    # Paragraph and reject days are built while the links are planned: they must not go in unless it succeeds.
+    import newsetl.flows.publish
+
+    write_article(raw / "2020-07-05", "001_00000000000000a1.txt")
+    (raw / "2020-07-05" / "002_00000000000000a2.txt").write_bytes(b"")  # a reject
+    built = []
+    real_build_day = newsetl.flows.publish.Warehouse.build_day
+    monkeypatch.setattr(newsetl.flows.publish.Warehouse, "build_day",
+                        lambda self, table, *a, **k: built.append(table.name) or real_build_day(self, table, *a, **k))
+
+    def failing_plan_links(*args, **kwargs):
+        while not {"paragraphs", "rejects"} <= set(built):  # fail once both early tables have built a day
+            time.sleep(0.01)
+        time.sleep(0.5)
+        raise RuntimeError("link planning failed")
+
+    monkeypatch.setattr(newsetl.flows.publish, "plan_links", failing_plan_links)
+    from newsetl.flows.ingest import ingest_flow
+    from newsetl.flows.settings import resolve_settings
+
+    state = ingest_flow(resolve_settings(str(raw), str(warehouse)), return_state=True)
+
+    assert state.is_failed() and "link planning failed" in state.message
+    assert {"paragraphs", "rejects"} <= set(built)
+    published = {p.relative_to(warehouse).parts[0] for p in warehouse.rglob("*.parquet") if ".staging" not in p.parts}
+    assert published <= {"runs"}  # the failed run's own record, nothing of its data
 
 
 @pytest.mark.slow
