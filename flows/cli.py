@@ -115,10 +115,11 @@ def _run(args: argparse.Namespace, *, as_command: bool) -> int:
     with _prefect_api() if as_command else nullcontext(None) as booting:
         # Prefect is imported after PREFECT_API_URL is set (it reads it once), but while a server we
         # started boots in its own process: the import and the listing of raw/ overlap its start-up.
-        from newsetl.flows.ingest import backfill_flow, ingest_flow, prelist_raw_zone, with_runner
+        from newsetl.flows.ingest import backfill_flow, ingest_flow, prelist_raw_zone, prestart_batch_workers, with_runner
 
         if booting is not None:
             prelist_raw_zone(settings, start, end)
+            prestart_batch_workers(settings, start, end)
             booting.wait_healthy()
         with _without_heartbeats():
             if args.command == "ingest":

@@ -22,7 +22,7 @@ from typing import Callable, TypeVar
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from newsetl.flows.settings import SettingError, Settings
-from newsetl.flows.workers import init_batch_worker
+from newsetl.flows.workers import init_batch_worker, warm_up
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -73,6 +73,14 @@ def run_in_processes(function: Callable[[T], R], argument: T, *, processes: int,
     return result
 
 
+def prestart_workers(processes: int) -> None:
+    """Start this process's pool of `processes` workers now, and let each import the batch code and
+    load the language model, without waiting: a command that knows it will have batches to run does
+    this while its Prefect server boots. 0 or 1: nothing (such runs use no pool)."""
+    if processes > 1:
+        _POOL.prestart(processes)
+
+
 class _SharedPool:
     """One process pool per driver process, shared by the flow's task threads, started on
     first use and shut down when idle or at exit. A broken pool (a worker killed, e.g. by
@@ -96,18 +104,18 @@ class _SharedPool:
             del self._done[run]
             return True
 
+    def prestart(self, processes: int) -> None:
+        with self._lock:
+            executor = self._executor_locked(processes)
+            for _ in range(processes):  # a spawn pool starts a worker per submitted job, up to its size
+                executor.submit(warm_up)
+
     def run(self, function, argument, processes: int):
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
-            if self._executor is None or self._size != processes:
-                self._shutdown_locked()
-                # spawn: the driver has threads (Prefect's), so forking it is unsafe.
-                self._executor = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
-                                                     initializer=init_batch_worker)
-                self._size = processes
-            executor = self._executor
+            executor = self._executor_locked(processes)
             self._active += 1
         try:
             return executor.submit(function, argument).result()
@@ -123,6 +131,15 @@ class _SharedPool:
                     self._timer = threading.Timer(POOL_IDLE_SECONDS, self._shutdown_if_idle)
                     self._timer.daemon = True
                     self._timer.start()
+
+    def _executor_locked(self, processes: int) -> ProcessPoolExecutor:
+        if self._executor is None or self._size != processes:
+            self._shutdown_locked()
+            # spawn: the driver has threads (Prefect's), so forking it is unsafe.
+            self._executor = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=init_batch_worker)
+            self._size = processes
+        return self._executor
 
     def _shutdown_if_idle(self) -> None:
         with self._lock:

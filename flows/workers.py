@@ -6,6 +6,7 @@ never uses it).
 """
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import threading
@@ -27,3 +28,14 @@ def init_batch_worker() -> None:
         os._exit(1)
 
     threading.Thread(target=exit_when_orphaned, name="newsetl-orphan-check", daemon=True).start()
+
+
+def warm_up() -> None:
+    """What every batch needs first, done ahead: the batch code's imports and the language model,
+    which loads on its first use (~1 s of CPU a worker in all)."""
+    from newsetl.transforms.language import detect_language
+
+    for module in ("newsetl.flows.batch", "newsetl.flows.neardup", "newsetl.transforms.articles"):
+        importlib.import_module(module)
+
+    detect_language("A sentence long enough for the language model to be asked about it.")

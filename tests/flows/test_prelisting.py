@@ -29,3 +29,51 @@ def test_a_backfill_prelisting_is_not_taken_by_an_ingest(raw, warehouse):
     listing = ingest._raw_listing(settings, date(2020, 7, 6), date(2020, 7, 6))
     assert listing.column("source_path").to_pylist() == ["2020-07-06/001_0000000000000010.txt"]
     ingest._PRELISTED.clear()
+
+
+def test_workers_are_started_ahead_only_when_the_listing_promises_two_batches(raw, warehouse, monkeypatch):
+    from tests.flows.conftest import run_ingest
+
+    started = []
+    monkeypatch.setattr(ingest, "prestart_workers", started.append)
+    for n in range(5):
+        write_article(raw / "2020-07-06", f"00{n}_000000000000001{n}.txt", title=f"Story {n}")
+    settings = resolve_settings(str(raw), str(warehouse), batch_size=2, workers=2)
+
+    ingest.prelist_raw_zone(settings, None, None)
+    assert ingest.prestart_batch_workers(settings, None, None) == 2  # 5 new files: 3 batches
+
+    run_ingest(raw, warehouse, batch_size=2, workers=1)
+    ingest.prelist_raw_zone(settings, None, None)
+    assert ingest.prestart_batch_workers(settings, None, None) == 0  # all 5 in the manifest: nothing to do
+    write_article(raw / "2020-07-06", "009_0000000000000019.txt", title="One more")
+    ingest.prelist_raw_zone(settings, None, None)
+    assert ingest.prestart_batch_workers(settings, None, None) == 0  # one batch runs in the task's thread
+    assert started == [2, 0, 0]
+    ingest._PRELISTED.clear()
+
+
+def test_prestarted_workers_have_imported_the_batch_code_and_loaded_the_language_model(tmp_path, monkeypatch):
+    import sys
+
+    from newsetl.flows.runners import _SharedPool
+
+    (tmp_path / "model_probe.py").write_text(
+        "import sys\n\n"
+        "def loaded(_):\n"
+        "    language = sys.modules.get('newsetl.transforms.language')\n"
+        "    return language is not None and bool(language._DETECTOR._models)\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import model_probe
+
+    pool, one = _SharedPool(), _SharedPool()
+    try:
+        pool.prestart(2)
+        assert len(pool._executor._processes) == 2  # both started at once, before any batch
+        one.prestart(1)
+        assert one.run(model_probe.loaded, None, 1) is True  # its warm-up ran first
+    finally:
+        pool.shutdown(wait=True)
+        one.shutdown(wait=True)
+        sys.modules.pop("model_probe", None)
