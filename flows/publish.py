@@ -54,7 +54,7 @@ class PublishResult:
 
 def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
                 rebuild_days: frozenset[date] = frozenset(), window_days: int = 7, run_id: str | None = None,
-                threads: int = 3) -> PublishResult:  # one per data table: articles, paragraphs, rejects
+                threads: int = 4) -> PublishResult:  # one per data table and signatures
     """Swap in every day this run touched; `rebuild_days` are replaced by staged rows alone.
 
     `plan` holds each planned file's source_path, previous_ingest_date and previous_status;
@@ -95,10 +95,11 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
         return [built.day.isoformat() for built in built_days if warehouse.swap_day(built, staging=staging) != "unchanged"]
 
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="publish") as pool:
-        # Paragraphs and rejects depend on neither the duplicate flags nor the links: their days are
-        # built while those are planned (Parquet reading and writing release the GIL), and go in
-        # with the articles, once planning has succeeded: a run that fails before publishes nothing.
-        early = {table: pool.submit(list, next_days(table)) for table in (PARAGRAPHS, REJECTS)}
+        # Paragraphs, rejects and signatures depend on neither the duplicate flags nor the links: their
+        # days are built while those are planned (Parquet reading and writing release the GIL), and go
+        # in once planning has succeeded: a run that fails before publishes nothing. (Planning reads the
+        # live signatures, which stay as they are until then.)
+        early = {table: pool.submit(list, next_days(table)) for table in (PARAGRAPHS, REJECTS, SIGNATURES)}
         try:
             links, duplicate_of, ripple_days, duplicates = _plan_links(warehouse, staging, paths, rebuild_days,
                                                                        removed_days, removed, window_days, run_id)
@@ -118,15 +119,15 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
             warehouse.publish_day(CLUSTER_INDEX, day, index_day(warehouse.iter_day(CLUSTER_INDEX, day), links.index,
                                                                 day, prune=False), staging=staging)
         # The data tables side by side (Parquet reading, zstd and fsync release the GIL); signatures
-        # after them (not beside: a fourth day in flight would add its row groups to the peak memory);
-        # the links after the articles they name; the manifest strictly last, so a crash leaves files
-        # to process again, never rows the manifest lacks.
+        # after the articles (a signature must not lead a later run to link to an article not in
+        # yet); the links after the articles they name; the manifest strictly last, so a crash leaves
+        # files to process again, never rows the manifest lacks.
         later = {ARTICLES: pool.submit(swap, next_days(ARTICLES, duplicate_of=duplicate_of, links=links,
                                                        ripple_days=ripple_days))}
-        later.update({table: pool.submit(swap, future.result()) for table, future in early.items()})
+        later.update({table: pool.submit(swap, early[table].result()) for table in (PARAGRAPHS, REJECTS)})
         for table in (ARTICLES, PARAGRAPHS, REJECTS):
             result.days[table.name] = later[table].result()
-    result.days[SIGNATURES.name] = swap(next_days(SIGNATURES))
+    result.days[SIGNATURES.name] = swap(early[SIGNATURES].result())
     result.days[NEAR_DUPLICATES.name] = swap(next_days(NEAR_DUPLICATES, links=links))
     result.days[CLUSTER_INDEX.name] = swap(next_days(CLUSTER_INDEX, staged=False, links=links))
     result.days[FILES.name] = swap(next_days(FILES))
