@@ -63,13 +63,14 @@ def run_in_processes(function: Callable[[T], R], argument: T, *, processes: int,
                      run: str = "", part: int = 0, parts: int = 0) -> R:
     """`function(argument)` in this process's shared pool of `processes` workers, or here when 0.
 
-    When `part` `parts` of `run` have all succeeded the pool is shut down at once, so its
-    workers' memory is given back before publishing, not after the idle timeout."""
+    When `part` `parts` of `run` have all succeeded the pool is shut down at once, and waited for,
+    so its workers' memory is given back before publishing begins, not after the idle timeout nor
+    while the driver already reads the staged rows (the whole run's peak memory was that overlap)."""
     if processes <= 0:
         return function(argument)
     result = _POOL.run(function, argument, processes)
     if parts and _POOL.part_done(run, part, parts):
-        _POOL.shutdown()
+        _POOL.shutdown(wait=True)
     return result
 
 
