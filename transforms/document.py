@@ -22,7 +22,7 @@ from newsetl.transforms.boilerplate import strip_boilerplate
 from newsetl.transforms.decode import decode_bytes, decompress_gzip
 from newsetl.transforms.language import detect_language
 from newsetl.transforms.normalise import DOUBLE_SPACE, normalise_text
-from newsetl.transforms.quality import quality_signals
+from newsetl.transforms.quality import language_flags, quality_signals
 from newsetl.transforms.rejects import Rejected, TimeBudget
 from newsetl.transforms.structure import join_lines, parse_article
 
@@ -155,7 +155,8 @@ def clean_article_but_language(
     }
 
 
-# `language` of a record that `add_language` has not seen yet: no code, so no quality flag comes of it.
+# `language` of a record that `add_language` has not seen yet: not None, so quality_signals gives no
+# language flag; add_language adds the real one (language_flags).
 _NOT_YET = "?"
 
 
@@ -164,9 +165,8 @@ def add_language(record: dict[str, object]) -> dict[str, object]:
     language was identified, the `no_language` quality flag: the record `clean_article` gives."""
     assert record["language"] is _NOT_YET, "add_language was already given this record"
     language, language_score = detect_language(f"{record['title']}\n{record['body']}")
-    record.update(language=language, language_score=language_score)
-    if language is None:
-        record["quality_flags"] = sorted([*record["quality_flags"], "no_language"])
+    record.update(language=language, language_score=language_score,
+                  quality_flags=sorted([*record["quality_flags"], *language_flags(language)]))
     return record
 
 

@@ -105,6 +105,11 @@ def _mixed_and_symbols(tokens) -> tuple[str, list[str]]:
     return mixed, _SPACED_SYMBOL_TOKEN.findall(mixed)
 
 
+def language_flags(language: str | None) -> list[str]:
+    """The quality flags that follow from the article's language alone."""
+    return ["no_language"] if language is None else []
+
+
 def quality_signals(
     *,
     title: str,
@@ -140,8 +145,7 @@ def quality_signals(
         flags.append("mostly_non_text")
     if publisher is None:
         flags.append("no_publisher")
-    if language is None:
-        flags.append("no_language")
+    flags += language_flags(language)
     if "\ufffd" in body:
         flags.append("replacement_chars")
     if paragraph_count == 1:
