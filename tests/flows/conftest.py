@@ -2,7 +2,9 @@
 result back with DuckDB and Polars, tools that did not write it."""
 from __future__ import annotations
 
+import importlib
 import os
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +18,16 @@ from newsetl.flows.settings import resolve_settings
 @pytest.fixture(autouse=True)
 def _harness(prefect_harness):
     yield
+
+
+def worker_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, source: str):
+    """A module of `source` that spawned worker processes can import as well (spawn hands them
+    sys.path), imported here; it leaves sys.path and sys.modules at the end of the test."""
+    (tmp_path / f"{name}.py").write_text(source)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = importlib.import_module(name)
+    monkeypatch.setitem(sys.modules, name, module)  # undone after the test: the module is forgotten
+    return module
 
 
 def run_ingest(raw: Path, warehouse: Path, **options) -> dict:

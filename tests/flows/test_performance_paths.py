@@ -138,24 +138,19 @@ def test_staged_files_are_neither_compressed_nor_dictionary_encoded(tmp_path, ra
 def test_batch_workers_do_not_import_prefect(tmp_path, monkeypatch):
     # A spawned worker imports the modules of its initializer and of the batch function: Prefect
     # there would cost each worker ~60 MB and ~1 s of CPU for nothing.
-    import sys
-
     from newsetl.flows.runners import _SharedPool
+    from tests.flows.conftest import worker_module
 
-    (tmp_path / "worker_probe.py").write_text(
+    worker_probe = worker_module(tmp_path, monkeypatch, "worker_probe", (
         "import sys\n\n"
         "def loaded(_):\n"
         "    from newsetl.flows.batch import run_batch  # what a batch job imports in the worker\n"
         "    from newsetl.flows.neardup import article_signatures\n"
         "    from newsetl.transforms.articles import build_articles\n"
         "    return sorted(name for name in sys.modules if name.split('.')[0] == 'prefect')\n"
-    )
-    monkeypatch.syspath_prepend(str(tmp_path))  # spawn hands sys.path to the worker
-    import worker_probe
-
+    ))
     pool = _SharedPool()
     try:
         assert pool.run(worker_probe.loaded, None, 2) == []
     finally:
         pool.shutdown(wait=True)
-        sys.modules.pop("worker_probe", None)

@@ -54,19 +54,15 @@ def test_workers_are_started_ahead_only_when_the_listing_promises_two_batches(ra
 
 
 def test_prestarted_workers_have_imported_the_batch_code_and_loaded_the_language_model(tmp_path, monkeypatch):
-    import sys
-
     from newsetl.flows.runners import _SharedPool
+    from tests.flows.conftest import worker_module
 
-    (tmp_path / "model_probe.py").write_text(
+    model_probe = worker_module(tmp_path, monkeypatch, "model_probe", (
         "import sys\n\n"
         "def loaded(_):\n"
         "    language = sys.modules.get('newsetl.transforms.language')\n"
         "    return language is not None and bool(language._DETECTOR._models)\n"
-    )
-    monkeypatch.syspath_prepend(str(tmp_path))
-    import model_probe
-
+    ))
     pool, one = _SharedPool(), _SharedPool()
     try:
         pool.prestart(2)
@@ -76,4 +72,3 @@ def test_prestarted_workers_have_imported_the_batch_code_and_loaded_the_language
     finally:
         pool.shutdown(wait=True)
         one.shutdown(wait=True)
-        sys.modules.pop("model_probe", None)

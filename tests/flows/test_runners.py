@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import sys
 
 import pytest
 
 from newsetl.flows import runners
+from tests.flows.conftest import worker_module
 
 PROBE = (
     "import os\n\n"
@@ -28,13 +28,8 @@ PROBE = (
 
 @pytest.fixture
 def probe(tmp_path, monkeypatch):
-    (tmp_path / "runner_probe.py").write_text(PROBE)
-    monkeypatch.syspath_prepend(str(tmp_path))  # spawn hands sys.path to the worker
-    import runner_probe
-
-    yield runner_probe
+    yield worker_module(tmp_path, monkeypatch, "runner_probe", PROBE)
     runners._POOL.shutdown(wait=True)
-    sys.modules.pop("runner_probe", None)
 
 
 def _alive(pid: int) -> bool:
