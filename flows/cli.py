@@ -184,15 +184,11 @@ def _exit_without_teardown(code: int) -> None:
     server (if its own) stopped; what is left is sending the last logs and events, done here, and the
     interpreter's teardown of Prefect's ~1,500 modules (0.15-0.5 s here), skipped."""
     from newsetl.flows.runners import stop_workers
+    from newsetl.flows.workers import exit_at_once
 
     stop_workers()
     _drain_prefect_senders()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except Exception:  # noqa: BLE001 - a closed stream must not keep the process alive
-            pass
-    os._exit(code)
+    exit_at_once(code)
 
 
 def _drain_prefect_senders(timeout: float = 10.0) -> None:

@@ -49,9 +49,15 @@ def _end_at_once() -> None:
     0.3-0.5 s a pool, during which its ~200 MB a worker were still held while the driver began publishing.
     Nothing is left to write by then (a batch's staged files are closed before it returns its summary;
     multiprocessing's own exit handlers have run before the interpreter's atexit handlers)."""
+    exit_at_once(0)
+
+
+def exit_at_once(code: int) -> None:
+    """End this process now, without the interpreter's teardown: the standard streams are flushed,
+    nothing else runs (the caller has finished or stopped everything that writes)."""
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except Exception:  # noqa: BLE001 - a closed stream must not keep the worker alive
+        except Exception:  # noqa: BLE001 - a closed stream must not keep the process alive
             pass
-    os._exit(0)
+    os._exit(code)
