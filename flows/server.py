@@ -33,6 +33,13 @@ SERVER_STOP_TIMEOUT = 15.0
 SCHEDULER_LOOP_SECONDS = "10"
 # Where `newsetl server start` records the standing server, inside PREFECT_HOME.
 RECORD = "newsetl-server.json"
+# A server that lives for one CLI run skips what only a lasting server is for (unless the user set
+# these): registering Prefect's block types, and checking whether they changed, which imports every
+# installed Prefect collection (prefect-dask: Dask's distributed, ~1 s); and the automations services
+# (triggers and the actions they fire, whose client builds the API app a second time, ~1.8 s under
+# the profiler), which no one-off run has. See flows/server_process.py for the figures.
+ONE_RUN_SERVER = {"PREFECT_API_BLOCKS_REGISTER_ON_START": "false", "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false",
+                  "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false"}
 
 
 def start_standing(home: Path) -> dict:
@@ -83,8 +90,8 @@ class LocalServer:
 
     Roles: `serve` runs `prefect server start` (with its scheduler, on its own serve.db); `temporary`
     is what a one-off CLI run without PREFECT_API_URL starts: the API app alone, as Prefect's own
-    temporary server runs it, on the home's prefect.db, without importing the app into the CLI;
-    `standing` is the same app left running by `newsetl server start` for later runs to reuse. The
+    temporary server runs it (flows/server_process.py, with ONE_RUN_SERVER), on the home's prefect.db,
+    without importing the app into the CLI; `standing` is the same app left running by `newsetl server start` for later runs to reuse. The
     first two die with the command that started them (SIGTERM when their parent dies, on Linux)."""
 
     def __init__(self, home: Path, *, role: str = "serve") -> None:
@@ -114,8 +121,9 @@ class LocalServer:
         env.pop("PREFECT_API_URL", None)
         if self.role != "serve":
             env.update(PREFECT__SERVER_EPHEMERAL="1", PREFECT__SERVER_FINAL="1")  # as Prefect starts its own
-            command = [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
-                       "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on"]
+            for name, value in ONE_RUN_SERVER.items() if self.role == "temporary" else ():
+                env.setdefault(name, value)
+            command = [sys.executable, "-m", "newsetl.flows.server_process", "127.0.0.1", str(self.port)]
         else:
             # Its own database: the servers of hand-started runs use prefect.db.
             env.update(PREFECT_API_DATABASE_CONNECTION_URL=f"sqlite+aiosqlite:///{self.home / 'serve.db'}",

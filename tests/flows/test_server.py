@@ -10,6 +10,7 @@ import urllib.request
 import pytest
 
 from newsetl.flows.lifeline import LOST_AFTER_SECONDS
+from newsetl.flows.server import LocalServer
 from tests.conftest import write_article
 from tests.flows.cli_process import Command, cli_env, group_alive, run
 from tests.flows.conftest import duck
@@ -83,6 +84,34 @@ def test_a_standing_server_killed_mid_run_fails_it_cleanly_and_the_next_run_conv
     assert code == 0, output
     assert duck(warehouse, "files", "select count(*) n from t")["n"][0] == 5
     assert (home / "temporary-server.log").exists()
+
+
+@pytest.mark.slow
+def test_a_one_run_server_registers_no_blocks_yet_records_the_whole_run(raw, warehouse, tmp_path, monkeypatch):
+    """The temporary server is the lean one (flows/server_process.py, ONE_RUN_SERVER): no block types
+    registered, no automations, yet a run's flow run, task runs and artifact are all recorded."""
+    monkeypatch.setenv("PREFECT_API_URL", os.environ.get("PREFECT_API_URL", ""))  # launch() points it at its server
+    home = tmp_path / ".prefect"
+    # A database of its own (the suite's Prefect test harness points every server at a shared one).
+    monkeypatch.setenv("PREFECT_API_DATABASE_CONNECTION_URL", f"sqlite+aiosqlite:///{tmp_path / 'one-run.db'}")
+    server = LocalServer(home, role="temporary")
+    try:
+        server.start()
+        with open(f"/proc/{server.process.pid}/cmdline", "rb") as cmdline:
+            assert b"newsetl.flows.server_process" in cmdline.read()
+        code, output = run(["ingest", "--raw", str(raw), "--warehouse", str(warehouse)],
+                           cli_env(PREFECT_HOME=str(home), PREFECT_API_URL=server.url))
+        assert code == 0, output
+        run_id = output.rsplit("(run ", 1)[1].split(")")[0]
+        assert _api(server.url, f"/flow_runs/{run_id}")["state_type"] == "COMPLETED"
+        tasks = _api(server.url, "/task_runs/filter", {"flow_runs": {"id": {"any_": [run_id]}}})
+        assert sorted(t["name"].rsplit("-", 1)[0] for t in tasks if t["state_type"] == "COMPLETED") == [
+            "plan", "process-batch", "publish", "record-run"]
+        assert [a["key"] for a in _api(server.url, "/artifacts/filter",
+                                       {"artifacts": {"flow_run_id": {"any_": [run_id]}}})] == ["newsetl-ingest"]
+        assert _api(server.url, "/block_types/filter", {}) == []
+    finally:
+        server.stop()
 
 
 def _api(url: str, path: str, body: dict | None = None):
