@@ -26,6 +26,7 @@ from prefect.futures import as_completed
 from prefect.states import Failed
 
 from newsetl.flows import lifeline
+from newsetl.flows.ahead import ListingAhead
 from newsetl.flows.batch import BatchJob, run_batch
 from newsetl.flows.health import run_summary
 from newsetl.flows.lock import LockTimeout, writer_lock
@@ -33,7 +34,7 @@ from newsetl.flows.neardup import other_method_days, stage_reusable_signatures
 from newsetl.flows.plan import MANIFEST_COLUMNS, plan_backfill, plan_ingest, write_plan
 from newsetl.flows.publish import publish_run
 from newsetl.flows.report import Progress, install_pause_hooks, pause_at, publish_artifact, staged_rejects
-from newsetl.flows.rawzone import RawZoneError, scan_raw_zone
+from newsetl.flows.rawzone import RawZoneError, scan_for_run
 from newsetl.flows.runners import local_processes, prestart_workers, run_in_processes, task_runner_for
 from newsetl.flows.settings import Settings, SettingError, check_day_range, parse_day, pipeline_version, resolve_settings
 from newsetl.flows.warehouse import Warehouse, WarehouseDamaged
@@ -95,17 +96,22 @@ _PRELISTED: dict[tuple, tuple[float, pa.Table]] = {}
 PRELIST_MAX_AGE_SECONDS = 15.0
 
 
-def prelist_raw_zone(settings: Settings, start: date | None, end: date | None) -> None:
-    """List raw/ ahead of the flow run, while the command's own Prefect server boots in another process;
-    the plan takes this listing if it is still fresh, else lists again. A listing error is left for the
-    plan to meet (it fails the run with its sentence)."""
+def prelist_raw_zone(settings: Settings, start: date | None, end: date | None, ahead: ListingAhead | None = None) -> None:
+    """Keep a listing of raw/ made ahead of the flow run, for the plan to take if it is still fresh:
+    the one `ahead` (flows/ahead.py) made in its own process while the command imported Prefect, or,
+    without it or if it failed, one made here (while the command's own Prefect server boots in another
+    process). A listing error is left for the plan to meet (it fails the run with its sentence)."""
     clock = time.monotonic()
-    try:
-        listing = _scan(settings, start, end)
-    except (RawZoneError, OSError):
-        return
-    _PRELISTED[(settings.raw, start, end)] = (time.monotonic(), listing)
-    log.debug("listed raw/ ahead of the run: %d files in %.2f s", listing.num_rows, time.monotonic() - clock)
+    listing = ahead.take() if ahead is not None else None
+    made = ahead.started if listing is not None else clock
+    if listing is None:
+        try:
+            listing = scan_for_run(settings.raw, start, end)
+        except (RawZoneError, OSError):
+            return
+    _PRELISTED[(settings.raw, start, end)] = (made, listing)
+    log.debug("listed raw/ ahead of the run: %d files, %s, %.2f s after the command asked", listing.num_rows,
+              "in a process of its own" if made != clock else "here", time.monotonic() - clock)
 
 
 def prestart_batch_workers(settings: Settings, start: date | None, end: date | None) -> int:
@@ -135,12 +141,7 @@ def _raw_listing(settings: Settings, start: date | None, end: date | None) -> pa
     taken = _PRELISTED.pop((settings.raw, start, end), None)
     if taken is not None and time.monotonic() - taken[0] <= PRELIST_MAX_AGE_SECONDS:
         return taken[1]
-    return _scan(settings, start, end)
-
-
-def _scan(settings: Settings, start: date | None, end: date | None) -> pa.Table:
-    # A backfill lists strictly: a folder it cannot list would look like files removed, and their rows would go.
-    return scan_raw_zone(settings.raw, days=None if start is None else (start, end), strict=start is not None)
+    return scan_for_run(settings.raw, start, end)
 
 
 def _days_left_without_raw_files(warehouse: Warehouse, plan: pa.Table, start: date, end: date) -> tuple[date, ...]:

@@ -47,6 +47,13 @@ class RawZoneError(Exception):
     """The raw zone could not be listed whole (missing, unreadable, vanished); the message is one sentence."""
 
 
+def scan_for_run(root: str | Path, start: date | None, end: date | None) -> pa.Table:
+    """The listing a run plans from: all of raw/ for an ingest; for a backfill of start..end, the files
+    of those days, listed strictly (a folder it could not list would look like files removed, and
+    their rows would go)."""
+    return scan_raw_zone(root, days=None if start is None else (start, end), strict=start is not None)
+
+
 def scan_raw_zone(root: str | Path, *, days: tuple[date, date] | None = None,
                   chunk_files: int = SCAN_CHUNK_FILES, strict: bool = False) -> pa.Table:
     """Every non-hidden file under `root`, sorted by path (see LISTING_SCHEMA).

@@ -1,6 +1,8 @@
 """The listing a CLI run makes while its Prefect server boots is the plan's listing when still fresh."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from newsetl.flows import ingest
 from newsetl.flows.settings import resolve_settings
 from tests.conftest import write_article
@@ -29,6 +31,31 @@ def test_a_backfill_prelisting_is_not_taken_by_an_ingest(raw, warehouse):
     listing = ingest._raw_listing(settings, date(2020, 7, 6), date(2020, 7, 6))
     assert listing.column("source_path").to_pylist() == ["2020-07-06/001_0000000000000010.txt"]
     ingest._PRELISTED.clear()
+
+
+def test_a_listing_made_ahead_in_a_process_of_its_own_is_the_plans_listing(raw, warehouse):
+    from newsetl.flows.ahead import list_raw_zone_ahead
+    from newsetl.flows.rawzone import scan_raw_zone
+
+    settings = resolve_settings(str(raw), str(warehouse))
+    expected = scan_raw_zone(raw)
+    ahead = list_raw_zone_ahead(settings.raw, None, None)
+    ingest.prelist_raw_zone(settings, None, None, ahead)  # waits for the lister
+    write_article(raw / "2020-07-06", "001_0000000000000010.txt", title="Arrived after the listing")
+
+    assert ingest._raw_listing(settings, None, None).equals(expected)  # the lister's, not a new one
+    assert not Path(ahead.path).exists()
+    assert ingest._raw_listing(settings, None, None).num_rows == 2  # taken once; then listed again
+
+
+def test_a_lister_that_fails_leaves_the_listing_to_the_run(warehouse, tmp_path):
+    from newsetl.flows.ahead import list_raw_zone_ahead
+
+    (tmp_path / "gone").mkdir()
+    missing = resolve_settings(str(tmp_path / "gone"), str(warehouse))
+    (tmp_path / "gone").rmdir()  # an unmounted share
+    ingest.prelist_raw_zone(missing, None, None, list_raw_zone_ahead(missing.raw, None, None))
+    assert ingest._PRELISTED == {}  # the plan lists it and fails the run with its sentence
 
 
 def test_workers_are_started_ahead_only_when_the_listing_promises_two_batches(raw, warehouse, monkeypatch):
