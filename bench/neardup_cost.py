@@ -48,7 +48,8 @@ def main() -> int:
           f"{len(sample)} bodies, chunks of {CHUNK})")
 
     started = time.process_time()
-    signed = pa.concat_tables([SIGNATURES.to_arrow(neardup.signature_frame(articles.slice(i, CHUNK).to_pandas()),
+    signed = pa.concat_tables([SIGNATURES.to_arrow(neardup.signature_frame(articles.slice(i, CHUNK).to_pandas())
+                                                   .assign(cleaning_version="-"),
                                                    check_key=False) for i in range(0, articles.num_rows, CHUNK)])
     print(f"signatures of all {signed.num_rows} bodies: {time.process_time() - started:.1f} s")
     side = _side(signed, neardup.METHOD)
