@@ -4,7 +4,8 @@ Generates (or reuses) bench/out/drop-N-S/, then times, each in a subprocess:
   (a) the I/O floor (bench/io_floor.py),
   (b) `newsetl ingest` into a fresh, empty warehouse,
   (b') the same ingest into another fresh warehouse with near-duplicate detection patched out
-      (bench/without_neardup/ on PYTHONPATH), right after (b): what near-duplicates cost,
+      (bench/without_neardup/ on PYTHONPATH), right after (b), then (b') and (b) once more (ABBA):
+      what near-duplicates cost, from the summed times,
   (c) a no-op `newsetl ingest` right after, on the same warehouse (it starts its own temporary
       Prefect server), and (c2) the same against a standing server (`newsetl server start`),
   (d) with --backfill, `newsetl backfill` of the first day only, and (e) that day ingested
@@ -352,18 +353,24 @@ def neardup_counts(warehouse: Path) -> dict:
     return counts
 
 
-def neardup_cost(with_: Measurement, without: Measurement, with_counts: dict, without_counts: dict) -> dict:
-    """The with/without comparison of the same ingest: seconds, shares, and whether 'without'
-    really ran without (no signature, no link, no near_duplicate_of)."""
+def neardup_cost(with_: list[Measurement], without: list[Measurement], with_counts: dict, without_counts: dict) -> dict:
+    """The with/without comparison of the same ingest, over every run of each (in ABBA order, so a
+    machine whose speed drifts during the runs weighs on both alike): summed seconds, shares, each
+    pair's own share, and whether 'without' really ran without (no signature, no link, no
+    near_duplicate_of)."""
     patched_out = all(without_counts.get(k) == 0 for k in ("signatures", "near_duplicates",
                                                             "articles_with_near_duplicate_of"))
+    wall = sum(m.wall_s for m in with_), sum(m.wall_s for m in without)
+    cpu = sum(m.cpu_s for m in with_), sum(m.cpu_s for m in without)
     return {
-        "with_wall_s": round(with_.wall_s, 3), "without_wall_s": round(without.wall_s, 3),
-        "with_cpu_s": round(with_.cpu_s, 3), "without_cpu_s": round(without.cpu_s, 3),
-        "wall_share": round(with_.wall_s / without.wall_s - 1, 4) if without.wall_s else None,
-        "cpu_share": round(with_.cpu_s / without.cpu_s - 1, 4) if without.cpu_s else None,
-        "with_peak_tree_rss_bytes": with_.peak_tree_rss_bytes,
-        "without_peak_tree_rss_bytes": without.peak_tree_rss_bytes,
+        "runs": len(with_),
+        "with_wall_s": [round(m.wall_s, 3) for m in with_], "without_wall_s": [round(m.wall_s, 3) for m in without],
+        "with_cpu_s": [round(m.cpu_s, 3) for m in with_], "without_cpu_s": [round(m.cpu_s, 3) for m in without],
+        "wall_share": round(wall[0] / wall[1] - 1, 4) if wall[1] else None,
+        "cpu_share": round(cpu[0] / cpu[1] - 1, 4) if cpu[1] else None,
+        "pair_wall_shares": [round(a.wall_s / b.wall_s - 1, 4) for a, b in zip(with_, without) if b.wall_s],
+        "with_peak_tree_rss_bytes": max(m.peak_tree_rss_bytes or 0 for m in with_),
+        "without_peak_tree_rss_bytes": max(m.peak_tree_rss_bytes or 0 for m in without),
         "with_counts": with_counts, "without_counts": without_counts, "patched_out": patched_out,
     }
 
@@ -381,6 +388,17 @@ def _prefect_env() -> None:
     os.environ.pop("PREFECT_API_URL", None)
     os.environ["PREFECT_HOME"] = str(OUT / "prefect")
     configure_prefect_env()
+
+
+def _stop_standing_server() -> str | None:
+    """Stop a standing server (`newsetl server start`) left in the bench's PREFECT_HOME: the CLI would
+    reuse it, and (b), (b') and (c) would not pay for a server of their own. Its URL, if there was one."""
+    from newsetl.flows.server import standing_server, stop_standing
+
+    home = Path(os.environ["PREFECT_HOME"])
+    if standing_server(home) is None:
+        return None
+    return stop_standing(home)["url"]
 
 
 def ensure_drop(args, logs: Path, measure_kw: dict) -> tuple[Path, dict]:
@@ -490,9 +508,10 @@ def markdown(results: dict) -> str:
                      f"Parquet {floor['parquet_bytes'] / 1e6:,.1f} MB")
     cost = results.get("neardup_cost")
     if cost:
-        lines.append(f"Near-duplicate detection, same ingest with and without it, back to back: "
-                     f"wall {cost['with_wall_s']:.2f} s vs {cost['without_wall_s']:.2f} s ({cost['wall_share']:+.1%}), "
-                     f"CPU {cost['with_cpu_s']:.2f} s vs {cost['without_cpu_s']:.2f} s ({cost['cpu_share']:+.1%}), "
+        seconds = lambda values: " + ".join(f"{v:.2f}" for v in values)  # noqa: E731
+        lines.append(f"Near-duplicate detection, same ingest with and without it, {cost['runs']} run(s) each (ABBA): "
+                     f"wall {seconds(cost['with_wall_s'])} s vs {seconds(cost['without_wall_s'])} s ({cost['wall_share']:+.1%}), "
+                     f"CPU {seconds(cost['with_cpu_s'])} s vs {seconds(cost['without_cpu_s'])} s ({cost['cpu_share']:+.1%}), "
                      f"peak tree RSS {_mb(cost['with_peak_tree_rss_bytes'])} vs {_mb(cost['without_peak_tree_rss_bytes'])} MB; "
                      f"with: {json.dumps(cost['with_counts'])}; without: {json.dumps(cost['without_counts'])}")
     for note in results["notes"]:
@@ -535,6 +554,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backfill", action="store_true", help="also time (d): a backfill of the first day")
     parser.add_argument("--no-neardup-cost", action="store_true",
                         help="skip (b'): the same ingest with near-duplicate detection patched out")
+    parser.add_argument("--neardup-rounds", type=int, default=2, choices=(1, 2),
+                        help="2 (default): with, without, without, with (ABBA), the cost from the sums; 1: one pair")
     parser.add_argument("--newsetl", help="command to run as newsetl (shell-split), e.g. a stand-in script; default: newsetl beside sys.executable, then PATH")
     parser.add_argument("--interval", type=float, default=0.05, help="RSS sampling period, seconds")
     parser.add_argument("--timeout", type=float, default=3600, help="kill a phase after this many seconds")
@@ -545,12 +566,16 @@ def main(argv: list[str] | None = None) -> int:
 
     use_psutil = psutil is not None and not args.no_psutil
     _prefect_env()
+    stopped = _stop_standing_server()
     tag = f"{args.articles}-{args.seed}"
     logs = OUT / "logs" / tag
     measure_kw = {"interval": args.interval, "timeout": args.timeout, "use_psutil": use_psutil}
     notes: list[str] = []
     if not use_psutil:
         notes.append("process-tree RSS sampled from /proc (psutil not used)")
+    if stopped:
+        notes.append(f"a standing server was left running in {os.environ['PREFECT_HOME']} ({stopped}): stopped, "
+                     "so that the phases meant to start their own server do")
     results: dict = {"started_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                      "arguments": vars(args), "bench_commit": bench_commit(), "machine": machine_facts()}
 
@@ -595,23 +620,48 @@ def main(argv: list[str] | None = None) -> int:
         phases["b ingest"] = summarise(ingest, articles)
         results["warehouse_counts"] = warehouse_counts(warehouse) if ingest.exit_code == 0 else None
         if not args.no_neardup_cost:
-            # Right after (b), same drop, a fresh warehouse: only near-duplicate detection differs.
+            # Right after (b), same drop, fresh warehouses: only near-duplicate detection differs. ABBA
+            # (with, without, without, with): the VM's speed drifts by a third within minutes here, and
+            # one pair's difference moved by more than near-duplicates cost.
             without_warehouse = OUT / f"wh-{tag}-without-neardup"
-            shutil.rmtree(without_warehouse, ignore_errors=True)
             env = dict(os.environ, PYTHONPATH=os.pathsep.join(
                 [str(WITHOUT_NEARDUP)] + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else [])))
-            without = measure("b2-ingest-without-neardup", newsetl + [
-                "ingest", "--raw", str(drop), "--warehouse", str(without_warehouse)], logs=logs, env=env, **measure_kw)
-            phases["b' ingest without near-dup"] = summarise(without, articles)
-            if ingest.exit_code == 0 and without.exit_code == 0:
-                cost = neardup_cost(ingest, without, neardup_counts(warehouse), neardup_counts(without_warehouse))
+
+            def without_run(label: str) -> Measurement:
+                shutil.rmtree(without_warehouse, ignore_errors=True)
+                return measure(label, newsetl + ["ingest", "--raw", str(drop), "--warehouse", str(without_warehouse)],
+                               logs=logs, env=env, **measure_kw)
+
+            def with_run(label: str) -> Measurement:
+                again = OUT / f"wh-{tag}-again"
+                shutil.rmtree(again, ignore_errors=True)
+                try:
+                    return measure(label, newsetl + ["ingest", "--raw", str(drop), "--warehouse", str(again)],
+                                   logs=logs, **measure_kw)
+                finally:
+                    shutil.rmtree(again, ignore_errors=True)
+
+            withs, withouts = [ingest], [without_run("b2-ingest-without-neardup")]
+            phases["b' ingest without near-dup"] = summarise(withouts[0], articles)
+            if args.neardup_rounds > 1:
+                withouts.append(without_run("b2-ingest-without-neardup-again"))
+                without_counts = neardup_counts(without_warehouse)
+                withs.append(with_run("b-ingest-again"))
+                phases["b' ingest without near-dup, again"] = summarise(withouts[1], articles)
+                phases["b ingest, again"] = summarise(withs[1], articles)
+            else:
+                without_counts = neardup_counts(without_warehouse)
+            if all(m.exit_code == 0 for m in withs + withouts):
+                cost = neardup_cost(withs, withouts, neardup_counts(warehouse), without_counts)
                 results["neardup_cost"] = cost
-                # Other work on the machine during either run moves the difference more than near-duplicates
+                # Other work on the machine during a run moves the difference more than near-duplicates
                 # do (2 cores): then the wall figure is shown but not judged.
-                loaded = max(ingest.other_busy_cores, without.other_busy_cores) > MAX_OTHER_LOAD
+                loaded = max(m.other_busy_cores for m in withs + withouts) > MAX_OTHER_LOAD
+                pairs = ", ".join(f"{share:+.1%}" for share in cost["pair_wall_shares"])
                 targets.append({"name": f"near-duplicate detection adds <= {MAX_NEARDUP_SHARE:.0%} to (b) wall",
-                                "measured": f"{cost['wall_share']:+.1%} ({cost['with_wall_s']:.2f} s vs "
-                                            f"{cost['without_wall_s']:.2f} s; CPU {cost['cpu_share']:+.1%})"
+                                "measured": f"{cost['wall_share']:+.1%} ({sum(cost['with_wall_s']):.2f} s vs "
+                                            f"{sum(cost['without_wall_s']):.2f} s over {cost['runs']} run(s) each, "
+                                            f"ABBA; pairs {pairs}; CPU {cost['cpu_share']:+.1%})"
                                             + (" - not judged: other load on the machine" if loaded else ""),
                                 "limit": f"<= {MAX_NEARDUP_SHARE:+.0%}",
                                 "pass": None if loaded else (cost["wall_share"] <= MAX_NEARDUP_SHARE
