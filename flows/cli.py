@@ -5,7 +5,6 @@ Bad settings and failed runs end with one sentence on stderr and exit status 1.
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import os
 import sys
@@ -15,7 +14,7 @@ from pathlib import Path
 
 from newsetl.flows.ahead import list_raw_zone_ahead
 from newsetl.flows.lifeline import end_cli_runs_promptly, say_once
-from newsetl.flows.runtime import configure_prefect_env
+from newsetl.flows.runtime import collector_paused, configure_prefect_env
 from newsetl.flows.settings import SettingError, check_day_range, parse_day, resolve_settings
 
 
@@ -118,7 +117,7 @@ def _run(args: argparse.Namespace, *, as_command: bool) -> int:
         # Prefect is imported after PREFECT_API_URL is set (it reads it once), but while a server we
         # started boots in its own process, and while raw/ is listed in another (flows/ahead.py).
         ahead = list_raw_zone_ahead(settings.raw, start, end) if as_command else None
-        with _collector_paused():
+        with collector_paused():
             from newsetl.flows.ingest import (backfill_flow, ingest_flow, prelist_raw_zone, prestart_batch_workers,
                                               with_runner)
 
@@ -126,7 +125,7 @@ def _run(args: argparse.Namespace, *, as_command: bool) -> int:
             prelist_raw_zone(settings, start, end, ahead)
         if booting is not None:
             prestart_batch_workers(settings, start, end)
-            with _collector_paused():
+            with collector_paused():
                 _import_what_the_run_imports_first()
             booting.wait_healthy()
         with _without_heartbeats():
@@ -140,20 +139,6 @@ def _run(args: argparse.Namespace, *, as_command: bool) -> int:
     run = state.result()
     print(_summary_line(args.command, run, time.monotonic() - clock))
     return 0
-
-
-@contextmanager
-def _collector_paused():
-    """Python's cyclic garbage collector off while the CLI imports Prefect, pandas and the flows, which
-    allocate a great deal and free almost nothing (the collections cost ~9% of the import's CPU here:
-    `import newsetl.flows.ingest`, four runs each, 3.50 s on, 3.18 s off); what they made is then frozen,
-    never scanned again."""
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.enable()
 
 
 def _import_what_the_run_imports_first() -> None:

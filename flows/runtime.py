@@ -5,7 +5,9 @@ loggers through Prefect so run logs reach the UI too, and picks Arrow's allocato
 """
 from __future__ import annotations
 
+import gc
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 _DEFAULTS = {
@@ -35,3 +37,18 @@ def configure_prefect_env(home: str | Path | None = None) -> None:
     os.environ.setdefault("PREFECT_HOME", str(home))
     for name, value in _DEFAULTS.items():
         os.environ.setdefault(name, value)
+
+
+@contextmanager
+def collector_paused():
+    """Python's cyclic garbage collector off while a process imports Prefect (its server app, or its client,
+    pandas and the flows), which allocates a great deal and frees almost nothing: the collections that
+    allocation triggers find nothing to free. What the imports made is then frozen (never scanned again)
+    and the collector turned back on. `import prefect.server.api.server`, four runs each: 5.03 s of CPU
+    on, 3.80 s off; `import newsetl.flows.ingest`: 3.50 s on, 3.18 s off."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
