@@ -103,15 +103,15 @@ def prelist_raw_zone(settings: Settings, start: date | None, end: date | None, a
     process). A listing error is left for the plan to meet (it fails the run with its sentence)."""
     clock = time.monotonic()
     listing = ahead.take() if ahead is not None else None
-    made = ahead.started if listing is not None else clock
-    if listing is None:
+    forked = listing is not None
+    if not forked:
         try:
             listing = scan_for_run(settings.raw, start, end)
         except (RawZoneError, OSError):
             return
-    _PRELISTED[(settings.raw, start, end)] = (made, listing)
+    _PRELISTED[(settings.raw, start, end)] = (ahead.started if forked else clock, listing)
     log.debug("listed raw/ ahead of the run: %d files, %s, %.2f s after the command asked", listing.num_rows,
-              "in a process of its own" if made != clock else "here", time.monotonic() - clock)
+              "in a process of its own" if forked else "here", time.monotonic() - clock)
 
 
 def prestart_batch_workers(settings: Settings, start: date | None, end: date | None) -> int:

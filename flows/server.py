@@ -91,8 +91,9 @@ class LocalServer:
     Roles: `serve` runs `prefect server start` (with its scheduler, on its own serve.db); `temporary`
     is what a one-off CLI run without PREFECT_API_URL starts: the API app alone, as Prefect's own
     temporary server runs it (flows/server_process.py, with ONE_RUN_SERVER), on the home's prefect.db,
-    without importing the app into the CLI; `standing` is the same app left running by `newsetl server start` for later runs to reuse. The
-    first two die with the command that started them (SIGTERM when their parent dies, on Linux)."""
+    without importing the app into the CLI; `standing` is the same app left running by `newsetl server
+    start` for later runs to reuse (with Prefect's default settings). The first two die with the
+    command that started them (SIGTERM when their parent dies, on Linux)."""
 
     def __init__(self, home: Path, *, role: str = "serve") -> None:
         if role not in ROLES:
@@ -121,8 +122,8 @@ class LocalServer:
         env.pop("PREFECT_API_URL", None)
         if self.role != "serve":
             env.update(PREFECT__SERVER_EPHEMERAL="1", PREFECT__SERVER_FINAL="1")  # as Prefect starts its own
-            for name, value in ONE_RUN_SERVER.items() if self.role == "temporary" else ():
-                env.setdefault(name, value)
+            if self.role == "temporary":
+                env = {**ONE_RUN_SERVER, **env}  # what the user set wins
             command = [sys.executable, "-m", "newsetl.flows.server_process", "127.0.0.1", str(self.port)]
         else:
             # Its own database: the servers of hand-started runs use prefect.db.
