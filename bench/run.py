@@ -627,26 +627,19 @@ def main(argv: list[str] | None = None) -> int:
             env = dict(os.environ, PYTHONPATH=os.pathsep.join(
                 [str(WITHOUT_NEARDUP)] + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else [])))
 
-            def without_run(label: str) -> Measurement:
-                shutil.rmtree(without_warehouse, ignore_errors=True)
-                return measure(label, newsetl + ["ingest", "--raw", str(drop), "--warehouse", str(without_warehouse)],
+            def fresh_ingest(label: str, folder: Path, env: dict | None = None) -> Measurement:
+                shutil.rmtree(folder, ignore_errors=True)
+                return measure(label, newsetl + ["ingest", "--raw", str(drop), "--warehouse", str(folder)],
                                logs=logs, env=env, **measure_kw)
 
-            def with_run(label: str) -> Measurement:
-                again = OUT / f"wh-{tag}-again"
-                shutil.rmtree(again, ignore_errors=True)
-                try:
-                    return measure(label, newsetl + ["ingest", "--raw", str(drop), "--warehouse", str(again)],
-                                   logs=logs, **measure_kw)
-                finally:
-                    shutil.rmtree(again, ignore_errors=True)
-
-            withs, withouts = [ingest], [without_run("b2-ingest-without-neardup")]
+            withs, withouts = [ingest], [fresh_ingest("b2-ingest-without-neardup", without_warehouse, env)]
             phases["b' ingest without near-dup"] = summarise(withouts[0], articles)
             if args.neardup_rounds > 1:
-                withouts.append(without_run("b2-ingest-without-neardup-again"))
+                withouts.append(fresh_ingest("b2-ingest-without-neardup-again", without_warehouse, env))
                 without_counts = neardup_counts(without_warehouse)
-                withs.append(with_run("b-ingest-again"))
+                again = OUT / f"wh-{tag}-again"
+                withs.append(fresh_ingest("b-ingest-again", again))
+                shutil.rmtree(again, ignore_errors=True)
                 phases["b' ingest without near-dup, again"] = summarise(withouts[1], articles)
                 phases["b ingest, again"] = summarise(withs[1], articles)
             else:

@@ -21,6 +21,7 @@ import tempfile
 import time
 import urllib.request
 
+from newsetl.flows.lifeline import proc_stat
 from newsetl.flows.runtime import configure_prefect_env
 from newsetl.flows.server import ONE_RUN_SERVER, _free_port
 
@@ -51,8 +52,7 @@ def start_once(name: str, home: str) -> tuple[float, float]:
             except OSError:
                 time.sleep(0.05)
         wall = time.monotonic() - clock
-        with open(f"/proc/{process.pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
+        fields = proc_stat(process.pid)  # state, ppid, ...: utime and stime are the 12th and 13th
         cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
         return wall, cpu
     finally:
