@@ -468,7 +468,8 @@ def _side(signatures: pa.Table, method: Method) -> Side:
 
 
 def _day_numbers(days: pa.ChunkedArray) -> np.ndarray:
-    return days.cast(pa.int32()).to_numpy().astype(np.int64) if len(days) else np.empty(0, dtype=np.int64)
+    # int32: every pair's days are compared, and gathering half the bytes halves that step
+    return days.cast(pa.int32()).to_numpy() if len(days) else np.empty(0, dtype=np.int32)
 
 
 def _oriented(left_table: pa.Table, left: np.ndarray, right_table: pa.Table, right: np.ndarray,

