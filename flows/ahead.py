@@ -21,9 +21,11 @@ from newsetl.flows.workers import exit_at_once
 
 @dataclass(frozen=True)
 class ListingAhead:
-    """A lister process: its pid, its output file, and when it started (the listing is at least this fresh)."""
+    """A lister process: its pid, the file it writes to (open, with no name: nothing is left behind
+    whichever of the two processes is killed, and when), and when it started (the listing is at least
+    this fresh)."""
     pid: int
-    path: str
+    fd: int
     started: float
 
     def take(self):
@@ -34,36 +36,33 @@ class ListingAhead:
                 return None
             import pyarrow as pa
 
-            with pa.OSFile(self.path) as source:
-                return pa.ipc.open_file(source).read_all()
+            with os.fdopen(os.dup(self.fd), "rb") as source:
+                return pa.ipc.open_file(pa.py_buffer(source.read())).read_all()
         except (OSError, ChildProcessError, ValueError):
             return None
         finally:
-            try:
-                os.unlink(self.path)
-            except OSError:
-                pass
+            os.close(self.fd)
 
 
 def list_raw_zone_ahead(raw: str | os.PathLike, start: date | None, end: date | None) -> ListingAhead | None:
     """Fork a process that lists raw/ as the run's plan would (rawzone.scan_for_run); None if it cannot start."""
     try:
-        handle, path = tempfile.mkstemp(prefix="newsetl-listing-", suffix=".arrow")
-        os.close(handle)
+        with tempfile.TemporaryFile(prefix="newsetl-listing-") as unnamed:  # O_TMPFILE on Linux: never named
+            fd = os.dup(unnamed.fileno())
     except OSError:
         return None
     started = time.monotonic()
     try:
         pid = os.fork()
     except OSError:
-        os.unlink(path)
+        os.close(fd)
         return None
     if pid == 0:
-        _list_into(path, raw, start, end)
-    return ListingAhead(pid, path, started)
+        _list_into(fd, raw, start, end)
+    return ListingAhead(pid, fd, started)
 
 
-def _list_into(path: str, raw, start: date | None, end: date | None) -> None:
+def _list_into(fd: int, raw, start: date | None, end: date | None) -> None:
     """In the lister: Ctrl-C and SIGTERM as by default (not the command's handlers), list, write, end at once."""
     code = 1
     try:
@@ -74,8 +73,11 @@ def _list_into(path: str, raw, start: date | None, end: date | None) -> None:
         from newsetl.flows.rawzone import scan_for_run
 
         listing = scan_for_run(raw, start, end)
-        with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, listing.schema) as writer:
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_file(sink, listing.schema) as writer:
             writer.write_table(listing)
+        with os.fdopen(fd, "wb") as out:
+            out.write(sink.getvalue())
         code = 0
     except BaseException:  # noqa: BLE001 - any failure: the plan lists raw/ itself and reports it there
         pass

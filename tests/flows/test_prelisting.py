@@ -1,6 +1,11 @@
 """The listing a CLI run makes while its Prefect server boots is the plan's listing when still fresh."""
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from newsetl.flows import ingest
@@ -44,8 +49,29 @@ def test_a_listing_made_ahead_in_a_process_of_its_own_is_the_plans_listing(raw, 
     write_article(raw / "2020-07-06", "001_0000000000000010.txt", title="Arrived after the listing")
 
     assert ingest._raw_listing(settings, None, None).equals(expected)  # the lister's, not a new one
-    assert not Path(ahead.path).exists()
     assert ingest._raw_listing(settings, None, None).num_rows == 2  # taken once; then listed again
+
+
+def test_a_command_killed_while_its_lister_runs_leaves_no_listing_file(raw, tmp_path):
+    """The listing's file never has a name: SIGKILL of the command alone (the lister finishes
+    and ends on its own) leaves nothing in the temporary folder."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    for day in range(200):  # enough files that the lister is still at work when the command dies
+        write_article(raw / "2020-07-06", f"{day:03d}_{day:016d}.txt", title=f"Story {day}")
+    script = ("import os, signal, sys\n"
+              "from newsetl.flows.ahead import list_raw_zone_ahead\n"
+              "ahead = list_raw_zone_ahead(sys.argv[1], None, None)\n"
+              "print(ahead.pid, flush=True)\n"
+              "os.kill(os.getpid(), signal.SIGKILL)\n")
+    done = subprocess.run([sys.executable, "-c", script, str(raw)], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "TMPDIR": str(temporary)})
+    assert done.returncode == -signal.SIGKILL
+    lister = int(done.stdout.split()[0])
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{lister}").exists() and time.monotonic() < deadline:  # reparented: not ours to wait for
+        time.sleep(0.05)
+    assert list(temporary.iterdir()) == []
 
 
 def test_a_lister_that_fails_leaves_the_listing_to_the_run(warehouse, tmp_path):
