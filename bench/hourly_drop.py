@@ -11,7 +11,8 @@ unrelated real news would have, one in 20 in a cluster of three over three days,
 earlier copies of drop articles (their real signatures) that are copies of older roots, so the
 drop joins live clusters; then times `newsetl ingest` of the drop into it (wall; CPU of the
 ingest's process tree; the largest single process's peak RSS; the publish log's step times).
-Run it for two sizes (e.g. --days 10 and --days 100) and compare; `--newsetl` times another
+Run it for two sizes whose days both hold the whole window around the drop (the default window is
+7 days either side: --days 15 and --days 100) and compare; `--newsetl` times another
 revision's command on the same warehouse.
 """
 from __future__ import annotations
