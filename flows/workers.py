@@ -7,6 +7,7 @@ never uses it).
 from __future__ import annotations
 
 import atexit
+import ctypes
 import importlib
 import os
 import signal
@@ -22,6 +23,7 @@ def init_batch_worker() -> None:
     And a worker whose driver is gone (killed, or ended at once by the CLI) stops within a second
     instead of finishing a batch nobody will publish."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    keep_freed_memory()
     driver = os.getppid()
 
     def exit_when_orphaned() -> None:
@@ -31,6 +33,30 @@ def init_batch_worker() -> None:
 
     threading.Thread(target=exit_when_orphaned, name="newsetl-orphan-check", daemon=True).start()
     atexit.register(_end_at_once)
+
+
+# glibc's malloc: blocks up to this size come from the heap instead of a mapping of their own, and the
+# heap keeps up to this much freed memory at its top instead of handing it back to the kernel.
+MMAP_THRESHOLD_BYTES = 32 << 20
+TRIM_THRESHOLD_BYTES = 64 << 20
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt's parameter numbers (malloc.h)
+
+
+def keep_freed_memory() -> None:
+    """Let this process reuse the memory numpy and pandas free instead of faulting fresh pages in.
+
+    A batch allocates and frees arrays of a few MB per step (a chunk's bytes, its word offsets and
+    hashes); glibc maps each such block afresh and unmaps it on free, so every use pays the kernel
+    for zeroed pages: 25 us of system time an article in the signature step alone (204,000 page
+    faults for 30,000 articles; 4,400 with these settings). Both thresholds are set: either alone
+    turns off glibc's own adaptation and made it worse. Costs ~20 MB of resident memory. Other C
+    libraries (musl, macOS): nothing is done."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
+        libc.mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES)
+    except (OSError, AttributeError):
+        pass
 
 
 def warm_up() -> None:
