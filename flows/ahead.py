@@ -36,8 +36,9 @@ class ListingAhead:
                 return None
             import pyarrow as pa
 
-            with os.fdopen(os.dup(self.fd), "rb") as source:
-                return pa.ipc.open_file(pa.py_buffer(source.read())).read_all()
+            # From the start: the lister shares this file's offset, which its write left at the end.
+            written = os.fstat(self.fd).st_size
+            return pa.ipc.open_file(pa.py_buffer(os.pread(self.fd, written, 0))).read_all()
         except (OSError, ChildProcessError, ValueError):
             return None
         finally:

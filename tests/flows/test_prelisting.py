@@ -52,6 +52,15 @@ def test_a_listing_made_ahead_in_a_process_of_its_own_is_the_plans_listing(raw, 
     assert ingest._raw_listing(settings, None, None).num_rows == 2  # taken once; then listed again
 
 
+def test_the_lister_hands_its_listing_over(raw):
+    from newsetl.flows.ahead import list_raw_zone_ahead
+    from newsetl.flows.rawzone import scan_raw_zone
+
+    listing = list_raw_zone_ahead(raw, None, None).take()
+    assert listing is not None  # None: the plan would quietly list raw/ again itself
+    assert listing.equals(scan_raw_zone(raw))
+
+
 def test_a_command_killed_while_its_lister_runs_leaves_no_listing_file(raw, tmp_path):
     """The listing's file never has a name: SIGKILL of the command alone (the lister finishes
     and ends on its own) leaves nothing in the temporary folder."""
