@@ -74,11 +74,8 @@ def _list_into(fd: int, raw, start: date | None, end: date | None) -> None:
         from newsetl.flows.rawzone import scan_for_run
 
         listing = scan_for_run(raw, start, end)
-        sink = pa.BufferOutputStream()
-        with pa.ipc.new_file(sink, listing.schema) as writer:
+        with os.fdopen(fd, "wb") as out, pa.ipc.new_file(out, listing.schema) as writer:
             writer.write_table(listing)
-        with os.fdopen(fd, "wb") as out:
-            out.write(sink.getvalue())
         code = 0
     except BaseException:  # noqa: BLE001 - any failure: the plan lists raw/ itself and reports it there
         pass
