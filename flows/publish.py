@@ -54,7 +54,7 @@ class PublishResult:
 
 def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
                 rebuild_days: frozenset[date] = frozenset(), window_days: int = 7, run_id: str | None = None,
-                threads: int = 4) -> PublishResult:  # one per data table and signatures
+                threads: int = 4) -> PublishResult:  # two for the articles' days, the paragraph and reject swaps
     """Swap in every day this run touched; `rebuild_days` are replaced by staged rows alone.
 
     `plan` holds each planned file's source_path, previous_ingest_date and previous_status;
@@ -75,8 +75,10 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
     removed_days["paragraphs"] = removed_days["signatures"] = removed_days["articles"]
 
     def next_days(table: Table, *, only: set[date] | None = None, staged: bool = True, duplicate_of=None,
-                  links: LinkPlan | None = None, ripple_days: set[date] = frozenset()) -> Iterator[BuiltDay]:
-        """Every affected day of one table (or the days `only`), each built under staging in turn."""
+                  links: LinkPlan | None = None, ripple_days: set[date] = frozenset(),
+                  part: tuple[int, int] = (0, 1)) -> Iterator[BuiltDay]:
+        """Every affected day of one table (or the days `only`), each built under staging in turn, in
+        the order they must go in; `part` (k, n): only every n-th of those days, from the k-th."""
         days = _staged_days(staging, table) | removed_days[table.name] | (rebuild_days & set(warehouse.days(table)))
         if table is ARTICLES:
             days |= ripple_days | links.ripple_days
@@ -85,7 +87,7 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
         if only is not None:
             days &= only
         # Days losing articles for good go last: the pointers elsewhere that named them move first.
-        for day in sorted(days, key=lambda d: (table is ARTICLES and d in links.vanishing_article_days, d)):
+        for day in sorted(days, key=lambda d: _swap_order(table, d, links))[part[0]::part[1]]:
             chunks = _next_day(warehouse, staging, table, day, rebuild=day in rebuild_days, removed=removed,
                                duplicate_of=duplicate_of, touched=touched, links=links, staged=staged)
             yield warehouse.build_day(table, day, chunks, staging=staging)
@@ -94,12 +96,14 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
         """Each built day goes in, in turn; the days written or removed."""
         return [built.day.isoformat() for built in built_days if warehouse.swap_day(built, staging=staging) != "unchanged"]
 
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="publish") as pool:
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="publish") as pool, \
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="publish-early") as early_pool:
         # Paragraphs, rejects and signatures depend on neither the duplicate flags nor the links: their
         # days are built while those are planned (Parquet reading and writing release the GIL), and go
         # in once planning has succeeded: a run that fails before publishes nothing. (Planning reads the
-        # live signatures, which stay as they are until then.)
-        early = {table: pool.submit(list, next_days(table)) for table in (PARAGRAPHS, REJECTS, SIGNATURES)}
+        # live signatures, which stay as they are until then.) One thread builds them, one table after
+        # the other: with one per table they took the two cores from the link step's threads.
+        early = {table: early_pool.submit(list, next_days(table)) for table in (PARAGRAPHS, REJECTS, SIGNATURES)}
         try:
             links, duplicate_of, ripple_days, duplicates = _plan_links(warehouse, staging, paths, rebuild_days,
                                                                        removed_days, removed, window_days, run_id)
@@ -122,10 +126,15 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
         # after the articles (a signature must not lead a later run to link to an article not in
         # yet); the links after the articles they name; the manifest strictly last, so a crash leaves
         # files to process again, never rows the manifest lacks.
-        later = {ARTICLES: pool.submit(swap, next_days(ARTICLES, duplicate_of=duplicate_of, links=links,
-                                                       ripple_days=ripple_days))}
-        later.update({table: pool.submit(swap, early[table].result()) for table in (PARAGRAPHS, REJECTS)})
-        for table in (ARTICLES, PARAGRAPHS, REJECTS):
+        # The articles' days, the longest build once links are planned, are built on two threads
+        # (every other day each) and go in in their order.
+        halves = [pool.submit(list, next_days(ARTICLES, duplicate_of=duplicate_of, links=links, ripple_days=ripple_days,
+                                              part=(k, 2))) for k in range(2)]
+        later = {table: pool.submit(swap, early[table].result()) for table in (PARAGRAPHS, REJECTS)}
+        built_articles = sorted((built for half in halves for built in half.result()),
+                                key=lambda built: _swap_order(ARTICLES, built.day, links))
+        result.days[ARTICLES.name] = swap(built_articles)
+        for table in (PARAGRAPHS, REJECTS):
             result.days[table.name] = later[table].result()
     result.days[SIGNATURES.name] = swap(early[SIGNATURES].result())
     result.days[NEAR_DUPLICATES.name] = swap(next_days(NEAR_DUPLICATES, links=links))
@@ -133,6 +142,11 @@ def publish_run(warehouse: Warehouse, staging: Path, plan: pa.Table, *,
     result.days[FILES.name] = swap(next_days(FILES))
     log.info("publish: %.1f s in all", time.monotonic() - started)
     return result
+
+
+def _swap_order(table: Table, day: date, links: LinkPlan | None) -> tuple[bool, date]:
+    """The order a table's days go in: by day, an articles day losing articles for good last."""
+    return (table is ARTICLES and day in links.vanishing_article_days, day)
 
 
 def _plan_links(warehouse: Warehouse, staging: Path, paths: pa.Array, rebuild_days: frozenset[date],

@@ -200,6 +200,30 @@ def test_a_changed_or_removed_article_leaves_no_stale_link(raw, warehouse):
     assert paths["a_short"] not in articles.index and first in set(articles["article_id"])
 
 
+def test_a_day_losing_its_root_goes_in_after_the_days_re_rooted_away_from_it(raw, warehouse, monkeypatch):
+    # The articles' days are built on two threads; they must still go in in their order, the day
+    # losing an article for good last: a crash in between never leaves a pointer to a missing row.
+    from newsetl.flows.warehouse import Warehouse
+
+    paths = _drop(raw)
+    run_ingest(raw, warehouse)
+    real_swap_day, swapped = Warehouse.swap_day, []
+
+    def recording_swap_day(self, built, *, staging):
+        if built.table.name == "articles":
+            swapped.append(built.day.isoformat())
+        return real_swap_day(self, built, staging=staging)
+
+    monkeypatch.setattr(Warehouse, "swap_day", recording_swap_day)
+    (raw / "2020-07-06" / "100_00000000000000a1.txt").write_bytes(b"")  # the root becomes a reject
+    run_ingest(raw, warehouse)
+
+    assert swapped == ["2020-07-07", "2020-07-08", "2020-07-06"]
+    articles = _clusters(warehouse).set_index("source_path")
+    assert paths["a_first"] not in articles.index
+    assert articles.loc[paths["a_short"], "near_duplicate_of"] == article_id_for(paths["a_copy"])
+
+
 def test_copies_beyond_the_window_do_not_link(raw, warehouse):
     a = story(5)
     write_article(raw / "2020-07-06", "200_00000000000000c1.txt", paragraphs=a)
