@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from newsetl.flows.cli import main
-from newsetl.flows.health import build_report
+from newsetl.flows.health import alert_sentences, build_report, choose_days, gather
 from newsetl.flows.warehouse import Warehouse
 from newsetl.schemas import ARTICLES, RUNS
 from tests.conftest import write_article
@@ -349,6 +349,17 @@ def test_a_run_attaches_the_feed_health_summary_and_refreshes_an_existing_page(t
     assert "Page refreshed by this run" in Artifact.get("newsetl-ingest").data
     page = (warehouse / "report.html").read_text(encoding="utf-8")
     assert (warehouse / "report.html").stat().st_mtime_ns > before and "2020-07-09" in page
+
+
+def test_a_runs_summary_names_what_the_page_names_without_gathering_what_only_the_page_draws(built):
+    warehouse, result, _ = built
+    store = Warehouse(warehouse)
+    days, history = choose_days(store, None, None)
+
+    summary = gather(store, days, history, page=False)
+
+    assert alert_sentences(summary) == result.alerts and len(result.alerts) >= 2  # a quiet publisher, a failed run
+    assert summary.clusters is None and summary.histogram is None and summary.flags is None
 
 
 def test_a_feed_health_failure_never_fails_the_run(tmp_path, monkeypatch):
