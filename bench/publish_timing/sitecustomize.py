@@ -14,11 +14,9 @@ such hooks: this exists only here.
 from __future__ import annotations
 
 import functools
-import importlib.abc
-import importlib.util
 import inspect
 import os
-import sys
+import runpy
 import threading
 import time
 from pathlib import Path
@@ -95,32 +93,9 @@ def _patch(module) -> None:
         setattr(module, name, _wrap(module.__name__, name, getattr(module, name)))
 
 
-class _Loader(importlib.abc.Loader):
-    def __init__(self, inner) -> None:
-        self._inner = inner
-
-    def create_module(self, spec):
-        return self._inner.create_module(spec)
-
-    def exec_module(self, module) -> None:
-        self._inner.exec_module(module)
-        _patch(module)
-
-
-class _Finder(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path=None, target=None):
-        if name not in TARGETS:
-            return None
-        sys.meta_path.remove(self)
-        try:
-            spec = importlib.util.find_spec(name)
-        finally:
-            sys.meta_path.insert(0, self)
-        spec.loader = _Loader(spec.loader)
-        return spec
-
-
-sys.meta_path.insert(0, _Finder())
+# bench/patch_on_import.py, run from its path (see there why not imported).
+runpy.run_path(str(Path(__file__).resolve().parents[1] / "patch_on_import.py"))["patch_on_import"](TARGETS, _patch)
 if os.environ.get("TIMING_WITHOUT_NEARDUP"):
     _without = Path(__file__).resolve().parents[1] / "without_neardup" / "sitecustomize.py"
-    exec(compile(_without.read_text(), str(_without), "exec"), {"__name__": "without_neardup_sitecustomize"})
+    exec(compile(_without.read_text(), str(_without), "exec"),
+         {"__name__": "without_neardup_sitecustomize", "__file__": str(_without)})

@@ -11,9 +11,8 @@ Modules are patched lazily (an import hook), so a process that never imports the
 """
 from __future__ import annotations
 
-import importlib.abc
-import importlib.util
-import sys
+import runpy
+from pathlib import Path
 
 _TARGETS = ("newsetl.transforms.neardup", "newsetl.flows.neardup")
 
@@ -42,30 +41,5 @@ def _patch(module) -> None:
         module.plan_links = plan_links
 
 
-class _Loader(importlib.abc.Loader):
-    def __init__(self, inner) -> None:
-        self._inner = inner
-
-    def create_module(self, spec):
-        return self._inner.create_module(spec)
-
-    def exec_module(self, module) -> None:
-        self._inner.exec_module(module)
-        _patch(module)
-
-
-class _Finder(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path=None, target=None):
-        if name not in _TARGETS:
-            return None
-        sys.meta_path.remove(self)  # find the real module with every other finder
-        try:
-            spec = importlib.util.find_spec(name)
-        finally:
-            sys.meta_path.insert(0, self)
-        if spec is not None and spec.loader is not None:
-            spec.loader = _Loader(spec.loader)
-        return spec
-
-
-sys.meta_path.insert(0, _Finder())
+# bench/patch_on_import.py, run from its path (see there why not imported).
+runpy.run_path(str(Path(__file__).resolve().parents[1] / "patch_on_import.py"))["patch_on_import"](_TARGETS, _patch)
