@@ -8,6 +8,7 @@ Generates (or reuses) bench/out/drop-N-S/, then times, each in a subprocess:
       what near-duplicates cost, from the summed times,
   (c) a no-op `newsetl ingest` right after, on the same warehouse (it starts its own temporary
       Prefect server), and (c2) the same against a standing server (`newsetl server start`),
+      each three times (the median counts),
   (d) with --backfill, `newsetl backfill` of the first day only, and (e) that day ingested
       fresh from a raw zone holding only it (like for like: both pay Prefect's start-up),
 and for each reports wall seconds, articles/s, CPU seconds of the whole process
@@ -537,10 +538,14 @@ def _noop_with_standing_server(newsetl: list[str], ingest_cmd: list[str], logs: 
     in the JSON)."""
     runs = _with_standing_server(newsetl, notes, lambda: [
         measure(f"c2-noop-ingest-running-server-{i}", ingest_cmd, logs=logs, **measure_kw) for i in range(3)])
-    if runs is None:
-        return None
+    return None if runs is None else _median(runs)
+
+
+def _median(runs: "list[Measurement]") -> "Measurement":
+    """The run of median wall time (the first failed one if any failed), with every run's wall time
+    in its JSON: one no-op run of a few seconds moves by half a second on this VM."""
     failed = [run for run in runs if run.exit_code != 0]
-    median = failed[0] if failed else sorted(runs, key=lambda run: run.wall_s)[1]
+    median = failed[0] if failed else sorted(runs, key=lambda run: run.wall_s)[len(runs) // 2]
     median.extra["all_runs_wall_s"] = [round(run.wall_s, 3) for run in runs]
     return median
 
@@ -673,7 +678,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(running_warehouse, ignore_errors=True)
         if running is not None:
             phases["b2 ingest, running server"] = summarise(running, articles)
-        noop = measure("c-noop-ingest", ingest_cmd, logs=logs, **measure_kw)
+        noop = _median([measure(f"c-noop-ingest-{i}", ingest_cmd, logs=logs, **measure_kw) for i in range(3)])
         phases["c no-op ingest"] = summarise(noop, articles)
         standing = _noop_with_standing_server(newsetl, ingest_cmd, logs, measure_kw, notes)
         if standing is not None:
