@@ -13,7 +13,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from newsetl.flows.ahead import list_raw_zone_ahead
-from newsetl.flows.lifeline import end_cli_runs_promptly, say_once
+from newsetl.flows.lifeline import end_cli_runs_promptly, say_once, track_stderr_lines
 from newsetl.flows.runtime import collector_paused, configure_prefect_env
 from newsetl.flows.settings import SettingError, check_day_range, parse_day, resolve_settings
 
@@ -80,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"newsetl: {error}", file=sys.stderr)
         return 1
     configure_prefect_env()
+    if as_command:
+        track_stderr_lines()
     _configure_logging()
     try:
         if args.command == "status":

@@ -147,10 +147,37 @@ def end_cli_runs_promptly(command: str) -> None:
 
 
 def say_once(sentence: str) -> None:
-    """Print the run's closing sentence to stderr, once, whichever path ends the run."""
+    """Print the run's closing sentence to stderr, once, whichever path ends the run, on a line of its own."""
     if not _STATE.said:
         _STATE.said = True
-        os.write(2, (sentence + "\n").encode("utf-8", "replace"))
+        fresh_line = getattr(sys.stderr, "at_line_start", True)
+        os.write(2, (("" if fresh_line else "\n") + sentence + "\n").encode("utf-8", "replace"))
+
+
+class _LineTrackingStream:
+    """A text stream that remembers whether what was last written to it ended a line."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+        self.at_line_start = True
+
+    def write(self, text: str) -> int:
+        written = self._stream.write(text)
+        if text:
+            self.at_line_start = text.endswith("\n")
+        return written
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def track_stderr_lines() -> None:
+    """For the CLI, before its loggers are set up: sys.stderr remembers whether its last write ended a line,
+    so that `say_once` (a raw write, from any thread) starts the closing sentence on a line of its own.
+    Prefect's API log worker, when the API is gone, writes "All connection attempts failed" without a line
+    break (3.8.8 and 3.9): the sentence was glued to it."""
+    if not isinstance(sys.stderr, _LineTrackingStream):
+        sys.stderr = _LineTrackingStream(sys.stderr)
 
 
 def exit_now(code: int, sentence: str) -> None:
