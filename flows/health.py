@@ -44,8 +44,9 @@ FALLBACK_RUNS = 30
 # Near-duplicate links are a newer column: used when the schema or the range's files have it.
 NEAR = "near_duplicate_of"
 ARTICLE_COLUMNS = ["ingest_date", "publisher", "language", "word_count", "duplicate_of", "quality_flags"]
-# Read for the page's charts only, not for its alert sentences.
+# Read, and FeedHealth fields gathered, for the page's charts and tables only, not for its alert sentences.
 PAGE_ONLY_COLUMNS = ("word_count", "quality_flags")
+PAGE_ONLY_FIELDS = ("clusters", "near_clusters", "histogram", "quantiles", "flags")
 RUN_COLUMNS = ["run_id", "flow", "started_at", "status", "files_seen", "files_processed", "articles", "rejects",
                "error", "seconds", "run_date"]
 
@@ -72,11 +73,12 @@ class FeedHealth:
     duplicates: pd.DataFrame  # per day: articles, exact (and near) duplicates and shares
     duplicate_spikes: pd.DataFrame
     near_spikes: pd.DataFrame | None
-    clusters: pd.DataFrame | None  # exact: first_id, copies, title, publisher, ingest_date (None: page=False)
+    # PAGE_ONLY_FIELDS (clusters, near_clusters, histogram, quantiles, flags) are None when gathered with page=False.
+    clusters: pd.DataFrame | None  # exact: first_id, copies, title, publisher, ingest_date
     near_clusters: pd.DataFrame | None
     languages: pd.DataFrame
     language_news: pd.DataFrame
-    histogram: pd.DataFrame | None  # this and the next two: None when gathered with page=False
+    histogram: pd.DataFrame | None
     quantiles: pd.DataFrame | None
     flags: pd.DataFrame | None  # day x quality flag counts
     runs: pd.DataFrame
@@ -131,7 +133,6 @@ def gather(store: Warehouse, days: list[date], history: list[date], *, rules: Ru
     columns = ARTICLE_COLUMNS if page else [c for c in ARTICLE_COLUMNS if c not in PAGE_ONLY_COLUMNS]
     articles = _read(store, ARTICLES, columns + ([NEAR] if near else []), every_day)
     rejects = _read(store, REJECTS, ["ingest_date", "reason"], every_day)
-    in_range = articles.filter(pc.is_in(articles.column("ingest_date"), pa.array(days, pa.date32())))
     all_index = pd.Index(every_day, name="ingest_date")
 
     publishers = daily_counts(articles, "publisher", null_label=NO_PUBLISHER).reindex(all_index, fill_value=0)
@@ -149,18 +150,26 @@ def gather(store: Warehouse, days: list[date], history: list[date], *, rules: Ru
         duplicates=duplicates.loc[days],
         duplicate_spikes=share_spikes(duplicates["exact_duplicates"], duplicates["articles"], days, rules=rules),
         near_spikes=share_spikes(duplicates["near_duplicates"], duplicates["articles"], days, rules=rules) if near else None,
-        clusters=(_with_first_articles(store, biggest_clusters(in_range, "duplicate_of", top=TOP_CLUSTERS), days[-1])
-                  if page else None),
-        near_clusters=(_with_first_articles(store, biggest_clusters(in_range, NEAR, top=TOP_CLUSTERS), days[-1])
-                       if near and page else None),
         languages=languages.loc[days, languages.loc[days].sum() > 0] if len(languages.columns) else languages.loc[days],
         language_news=new_languages(languages, days, rules=rules),
-        histogram=word_count_histogram(in_range.column("word_count")) if page else None,
-        quantiles=word_count_quantiles(in_range).reindex(pd.Index(days, name="ingest_date")) if page else None,
-        flags=flag_counts(in_range).reindex(pd.Index(days, name="ingest_date"), fill_value=0) if page else None,
         runs=runs, runs_note=runs_note,
         missing_days=_missing_days(days),
+        **(_page_only(store, articles, days, near=near) if page else dict.fromkeys(PAGE_ONLY_FIELDS)),
     )
+
+
+def _page_only(store: Warehouse, articles: pa.Table, days: list[date], *, near: bool) -> dict:
+    """The fields of FeedHealth only the page draws (PAGE_ONLY_FIELDS), from the range's days of `articles`."""
+    in_range = articles.filter(pc.is_in(articles.column("ingest_date"), pa.array(days, pa.date32())))
+    by_day = pd.Index(days, name="ingest_date")
+    return {
+        "clusters": _with_first_articles(store, biggest_clusters(in_range, "duplicate_of", top=TOP_CLUSTERS), days[-1]),
+        "near_clusters": (_with_first_articles(store, biggest_clusters(in_range, NEAR, top=TOP_CLUSTERS), days[-1])
+                          if near else None),
+        "histogram": word_count_histogram(in_range.column("word_count")),
+        "quantiles": word_count_quantiles(in_range).reindex(by_day),
+        "flags": flag_counts(in_range).reindex(by_day, fill_value=0),
+    }
 
 
 def alert_sentences(health: FeedHealth) -> list[str]:
