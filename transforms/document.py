@@ -22,7 +22,7 @@ from newsetl.transforms.boilerplate import strip_boilerplate
 from newsetl.transforms.decode import decode_bytes, decompress_gzip
 from newsetl.transforms.language import detect_language
 from newsetl.transforms.normalise import DOUBLE_SPACE, normalise_text
-from newsetl.transforms.quality import language_flags, quality_signals
+from newsetl.transforms.quality import language_flags, quality_signals, single_spaced
 from newsetl.transforms.rejects import Rejected, TimeBudget
 from newsetl.transforms.structure import join_lines, parse_article
 
@@ -122,6 +122,7 @@ def clean_article_but_language(
     budget.check("paragraph joining")
     # Casefolded once, for the quality flags and the content hash.
     folded = (parts.title.casefold(), body.casefold())
+    spaced = single_spaced(paragraphs)  # checked once, for the quality statistics and the content hash
     quality = quality_signals(
         title=parts.title,
         body=body,
@@ -130,6 +131,7 @@ def clean_article_but_language(
         language=_NOT_YET,  # its flag is add_language's
         paragraphs=paragraphs,
         folded=folded,
+        spaced=spaced,
     )
     budget.check("quality signals")
     return {
@@ -145,7 +147,7 @@ def clean_article_but_language(
         "char_count": len(body),
         "language": _NOT_YET,
         "language_score": None,
-        "content_hash": _folded_hash(*folded),
+        "content_hash": _folded_hash(*folded, single_spaced_body=spaced is not None),
         "fixes": sorted(fixes),
         "title_word_count": quality["title_word_count"],
         "mean_word_length": quality["mean_word_length"],
@@ -175,9 +177,14 @@ def content_hash(title: str, body: str) -> str:
     return _folded_hash(title.casefold(), body.casefold())
 
 
-def _folded_hash(folded_title: str, folded_body: str) -> str:
-    """content_hash of a title and body already casefolded."""
-    normalised = f"{_comparable(folded_title)}\n{_comparable(folded_body)}"
+def _folded_hash(folded_title: str, folded_body: str, *, single_spaced_body: bool = False) -> str:
+    """content_hash of a title and body already casefolded. `single_spaced_body`: the body before casefolding
+    was paragraphs joined by blank lines that `quality.single_spaced` accepts. Casefolding maps each character
+    on its own, and a printable character other than the space to printable ones other than the space
+    (tests/transforms/test_document.py checks every code point): so the folded body, its blank lines made
+    spaces, is single-spaced printable text already, the collapse's answer without its checks."""
+    body = folded_body.replace("\n\n", " ") if single_spaced_body else _comparable(folded_body)
+    normalised = f"{_comparable(folded_title)}\n{body}"
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 

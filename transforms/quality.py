@@ -48,9 +48,12 @@ _MARKS = _combining_marks()
 # space: opening with a literal lets the regex engine skip ahead, about four times faster
 # than a lookbehind for white space.
 _SPACED_SYMBOL_TOKEN = re.compile(r" [^\s\w]++(?!\S)")
-# Deleting these from an ASCII token leaves its non-letters: digits, `_` and punctuation.
+# Deleting these from an ASCII token leaves its non-letters: digits, `_` and punctuation (and, from a
+# whole single-spaced text, nothing else: its only white space is the space).
 _ASCII_LETTERS_AND_SPACE = (string.ascii_letters + " ").encode("ascii")
-_ASCII_RUN = re.compile(r"[\x00-\x7f]+")
+_ASCII = bytes(range(128))
+# As transforms.normalise.DOUBLE_SPACE (a literal search: faster than `in` here); quality does not import cleaning.
+_DOUBLE_SPACE = re.compile("  ")
 
 
 def text_stats(text: str) -> tuple[int, float, float]:
@@ -70,6 +73,54 @@ def paragraph_stats(paragraphs: list[str]) -> tuple[int, float, float, list[int]
     Tokens never cross a paragraph break, so the paragraphs are tokenised one by one, once:
     the per-paragraph counts (they add up to the word count) cost no second pass over the text.
     """
+    return _paragraph_stats(paragraphs, single_spaced(paragraphs))
+
+
+def _paragraph_stats(paragraphs: list[str], spaced: str | None) -> tuple[int, float, float, list[int]]:
+    if spaced is not None and _mostly_ascii(spaced):
+        return _single_spaced_stats(spaced, paragraphs)
+    return _token_stats(paragraphs)
+
+
+def _mostly_ascii(text: str, *, sample_chars: int = 256) -> bool:
+    """Whether the text's start is mostly ASCII (Latin-script prose with quotes, dashes and accents).
+    The regex that counts non-ASCII non-letters costs ~25 ns a character: over Cyrillic, Arabic or
+    Greek prose, filtering out all-letter tokens first (`_token_stats`) is faster. Either way the
+    figures are the same; this only picks the faster way."""
+    sample = text[:sample_chars]
+    return len(sample.encode("utf-8", "surrogatepass")) <= len(sample) * 1.25
+
+
+def single_spaced(paragraphs: list[str]) -> str | None:
+    """The paragraphs as one text with a space before each token, when they are single-spaced: every
+    token of every paragraph follows exactly one ASCII space there, and no other white space (or other
+    character that is not printable) is left. None otherwise. Cleaned paragraphs are single-spaced."""
+    spaced = " " + " ".join(paragraphs)
+    # `isprintable` is False for every white space but the ASCII space; then no double space and no
+    # space at the end leave one space before each token (a leading or empty paragraph doubles one).
+    if spaced[-1] != " " and spaced.isprintable() and not _DOUBLE_SPACE.search(spaced):
+        return spaced
+    return None
+
+
+def _single_spaced_stats(spaced: str, paragraphs: list[str]) -> tuple[int, float, float, list[int]]:
+    """paragraph_stats of single-spaced paragraphs (`spaced` is `single_spaced(paragraphs)`), counted on the
+    whole text at once, without a string per token: each space starts a token, the symbol-only tokens are
+    found by one regex, and a letter (an all-letter token's every character) is never a non-letter, so the
+    non-letters of the whole text are those of the tokens that are not all letters."""
+    tokens = spaced.count(" ")
+    symbols = _SPACED_SYMBOL_TOKEN.findall(spaced)
+    non_space = len(spaced) - tokens
+    word_count = tokens - len(symbols)
+    word_chars = non_space - (sum(map(len, symbols)) - len(symbols))
+    paragraph_words = ([paragraph.count(" ") + 1 for paragraph in paragraphs] if not symbols
+                       else [count_words(paragraph) for paragraph in paragraphs])
+    mean_word_length = round(word_chars / word_count, 4) if word_count else 0.0
+    return word_count, mean_word_length, round(_non_letters(spaced) / non_space, 4), paragraph_words
+
+
+def _token_stats(paragraphs: list[str]) -> tuple[int, float, float, list[int]]:
+    """paragraph_stats of any paragraphs, token by token."""
     tokens_by_paragraph = [paragraph.split() for paragraph in paragraphs]
     tokens = list(itertools.chain.from_iterable(tokens_by_paragraph))
     mixed, symbols = _mixed_and_symbols(tokens)
@@ -82,14 +133,23 @@ def paragraph_stats(paragraphs: list[str]) -> tuple[int, float, float, list[int]
     non_space = len("".join(tokens))  # one C loop; sum(map(len, ...)) calls len once a token
     word_count = len(tokens) - len(symbols)
     word_chars = non_space - (sum(map(len, symbols)) - len(symbols))
-    # ASCII characters through a byte table (regex classes of Unicode categories cost ~40 ns a
-    # character); only the few non-ASCII ones (quotes, dashes, accents) go through the regex.
-    non_letters = len(mixed.encode("ascii", "ignore").translate(None, _ASCII_LETTERS_AND_SPACE))
-    if not mixed.isascii():
-        non_word_chars = _NON_WORD_CHAR.findall(_ASCII_RUN.sub("", mixed))
-        non_letters += len(non_word_chars) - sum(map(_MARKS.__contains__, non_word_chars))
     mean_word_length = round(word_chars / word_count, 4) if word_count else 0.0
-    return word_count, mean_word_length, round(non_letters / non_space, 4), paragraph_words
+    return word_count, mean_word_length, round(_non_letters(mixed) / non_space, 4), paragraph_words
+
+
+def _non_letters(text: str) -> int:
+    """Characters of `text` that are neither letters, combining marks nor white space.
+
+    ASCII characters through a byte table (regex classes of Unicode categories cost ~40 ns a
+    character); only the few others (quotes, dashes, accents) go through the regex, taken out of
+    the text by deleting every ASCII byte from its UTF-8 (no byte of a longer sequence is ASCII),
+    in C."""
+    count = len(text.encode("ascii", "ignore").translate(None, _ASCII_LETTERS_AND_SPACE))
+    if not text.isascii():
+        beyond_ascii = text.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass")
+        non_word_chars = _NON_WORD_CHAR.findall(beyond_ascii)
+        count += len(non_word_chars) - sum(map(_MARKS.__contains__, non_word_chars))
+    return count
 
 
 def count_words(text: str) -> int:
@@ -122,13 +182,15 @@ def quality_signals(
     max_non_alpha_ratio: float = 0.5,  # prose is ~80% letters; tables, code and lists of numbers fall below half
     paragraphs: list[str] | None = None,  # body's paragraphs (body is them joined by blank lines): counted one by one
     folded: tuple[str, str] | None = None,  # title and body casefolded, when the caller has them already
+    spaced: str | None = None,  # single_spaced(paragraphs), when the caller has it already
 ) -> dict[str, object]:
     """Word counts, ratios and flags describing one cleaned article (and, given its paragraphs, theirs)."""
     if paragraphs is None:
         word_count, mean_word_length, ratio = text_stats(body)
         paragraph_words = None
     else:
-        word_count, mean_word_length, ratio, paragraph_words = paragraph_stats(paragraphs)
+        word_count, mean_word_length, ratio, paragraph_words = _paragraph_stats(
+            paragraphs, spaced if spaced is not None else single_spaced(paragraphs))
     title_word_count = count_words(title)
     flags: list[str] = []
     if word_count < min_body_words:

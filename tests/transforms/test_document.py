@@ -315,6 +315,34 @@ def test_content_hash_of_cleaned_paragraphs_equals_split_and_join():
         assert content_hash(title, body) == _content_hash_by_split(title, body)
 
 
+def test_casefolding_keeps_printable_characters_printable_and_never_makes_a_space():
+    # What the hash of a single-spaced body relies on (document._folded_hash): every code point.
+    import sys
+
+    broken = [char for char in map(chr, range(sys.maxunicode + 1)) if char.isprintable() and char != " "
+              and not all(folded.isprintable() and folded != " " for folded in char.casefold())]
+    assert broken == []
+
+
+# Tokens of letters that casefold to more than one (ß, İ), Persian ZWNJ (not printable: then the body is
+# not single-spaced), Greek final sigma, digits and punctuation, joined by single spaces into paragraphs.
+_TOKENS = st.lists(st.sampled_from(list("aBßİΣς\u200cه1.–“")), min_size=1, max_size=4).map("".join)
+_SPACED_PARAGRAPHS = st.lists(st.lists(_TOKENS, min_size=1, max_size=6).map(" ".join), min_size=1, max_size=4)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_TOKENS, _SPACED_PARAGRAPHS)
+def test_the_hash_of_a_single_spaced_body_equals_split_and_join(title, paragraphs):
+    from newsetl.transforms.document import _folded_hash
+    from newsetl.transforms.quality import single_spaced
+
+    body = "\n\n".join(paragraphs)
+    spaced = single_spaced(paragraphs) is not None
+    assert spaced == ("\u200c" not in body)
+    assert _folded_hash(title.casefold(), body.casefold(), single_spaced_body=spaced) == \
+        _content_hash_by_split(title, body)
+
+
 def test_a_file_that_uses_up_its_time_budget_is_a_too_slow_reject():
     clean_article(ARTICLE.encode())  # the language model is loaded on first use: not this file's cost
     hostile = f"World - Reuters\n\nA headline\n\n{'<p class=' * 250_000}\n\n{BODY}\n".encode()

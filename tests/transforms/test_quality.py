@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsetl.transforms.quality import count_words, quality_signals, text_stats
+from newsetl.transforms.quality import _token_stats, count_words, paragraph_stats, quality_signals, single_spaced, text_stats
 
 LONG_BODY = " ".join(["word"] * 60) + "."
 
@@ -143,6 +143,32 @@ def test_text_stats_equals_the_all_regex_version_on_samples():
 @given(st.lists(_ALPHABET, max_size=60).map("".join))
 def test_count_words_counts_as_text_stats_does(text):
     assert count_words(text) == text_stats(text)[0]
+
+
+# Single-spaced paragraphs, as cleaning leaves them, mostly ASCII (counted on the whole text at once) or
+# mostly not (token by token): tokens of the alphabet above without its white space and controls.
+_PRINTABLE = [char for char in _ALPHABET.elements if char.isprintable() and char != " "]
+_WORD = st.lists(st.sampled_from(_PRINTABLE), min_size=1, max_size=6).map("".join)
+_PARAGRAPHS = st.lists(st.lists(st.one_of(_WORD, st.sampled_from(["word", "Prices", "rose,", "4.5%", "–"])),
+                                min_size=1, max_size=12).map(" ".join), min_size=1, max_size=4)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_PARAGRAPHS)
+def test_single_spaced_paragraphs_are_counted_as_the_all_regex_version_counts_them(paragraphs):
+    assert single_spaced(paragraphs) == " " + " ".join(paragraphs)
+    *stats, counts = paragraph_stats(paragraphs)
+
+    assert tuple(stats) == _reference_text_stats("\n\n".join(paragraphs))
+    assert counts == [_reference_text_stats(paragraph)[0] for paragraph in paragraphs]
+    assert paragraph_stats(paragraphs) == _token_stats(paragraphs)
+
+
+def test_paragraphs_with_other_white_space_or_empty_ones_are_not_single_spaced():
+    for paragraphs in (["a  b"], [" a"], ["a "], ["a", ""], [""], [], ["a\tb"], ["a\nb"], ["a\xa0b"], ["a\u200cb"]):
+        assert single_spaced(paragraphs) is None, paragraphs
+        *stats, counts = paragraph_stats(paragraphs)
+        assert tuple(stats) == _reference_text_stats("\n\n".join(paragraphs))
 
 
 def test_dashes_and_bullets_standing_alone_are_not_words():
