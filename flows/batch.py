@@ -39,6 +39,19 @@ def batch_plan_path(staging: str | Path, batch: int) -> Path:
     return Path(staging) / PLAN_FOLDER / f"batch-{batch:05d}.parquet"
 
 
+def batch_slices(files: int, *, batch_size: int, spread: int = 1) -> list[tuple[int, int]]:
+    """(start, length) of each batch of a plan of `files` rows: at most `batch_size` files a batch, as few
+    batches as that allows, but, once there are two or more, a multiple of `spread` (the local worker
+    processes), all of even size (they differ by one file at most). Equal batches, as many per worker, end
+    together: 7,000 files at 5,000 a batch are 3,500 + 3,500 (not 5,000 + 2,000, one worker idle for
+    half the time), 11,000 are four of 2,750 on two workers (not 5,000 + 5,000 + 1,000)."""
+    batches = -(-files // batch_size)
+    if batches > 1 and spread > 1:
+        batches = min(files, -(-batches // spread) * spread)
+    bounds = [files * batch // batches for batch in range(batches + 1)] if batches else [0]
+    return [(start, stop - start) for start, stop in zip(bounds[:-1], bounds[1:])]
+
+
 # What the signatures are computed from, handed over as Arrow-backed pandas columns: signature_frame
 # reads Arrow strings as they are (a frame of Python str objects cost ~10 us more an article, converted back).
 SIGNATURE_INPUT = ["article_id", "source_path", "source_sha256", "ingest_date", "body"]

@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def run_options(command: argparse.ArgumentParser) -> None:
         locations(command)
-        command.add_argument("--batch-size", type=int, help="files per task (default 2000)")
+        command.add_argument("--batch-size", type=int, help="files per task at most (default 5000)")
         command.add_argument("--max-file-bytes", type=int, help="per-file cap after decompression (default 10 MB)")
         command.add_argument("--workers", type=int, help="batch worker processes, 0 = one per core (default 0)")
         command.add_argument("--lock-timeout", type=float, metavar="SECONDS",

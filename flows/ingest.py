@@ -27,7 +27,7 @@ from prefect.states import Failed
 
 from newsetl.flows import lifeline
 from newsetl.flows.ahead import ListingAhead
-from newsetl.flows.batch import BatchJob, run_batch
+from newsetl.flows.batch import BatchJob, batch_slices, run_batch
 from newsetl.flows.health import run_summary
 from newsetl.flows.lock import LockTimeout, writer_lock
 from newsetl.flows.neardup import other_method_days, stage_reusable_signatures
@@ -35,7 +35,7 @@ from newsetl.flows.plan import MANIFEST_COLUMNS, plan_backfill, plan_ingest, wri
 from newsetl.flows.publish import publish_run
 from newsetl.flows.report import Progress, install_pause_hooks, pause_at, publish_artifact, staged_rejects
 from newsetl.flows.rawzone import RawZoneError, scan_for_run
-from newsetl.flows.runners import local_processes, prestart_workers, run_in_processes, task_runner_for
+from newsetl.flows.runners import batch_spread, local_processes, prestart_workers, run_in_processes, task_runner_for
 from newsetl.flows.settings import Settings, SettingError, check_day_range, parse_day, pipeline_version, resolve_settings
 from newsetl.flows.warehouse import Warehouse, WarehouseDamaged
 from newsetl.schemas import ARTICLES, FILES, REJECTS, RUNS
@@ -82,8 +82,9 @@ def plan_task(settings: Settings, staging: str, start: date | None, end: date | 
         plan = plan_backfill(listing, manifest, start, end)
         seen = plan.num_rows
         emptied = _days_left_without_raw_files(warehouse, plan, start, end)
-    batches = write_plan(plan, Path(staging), batch_size=settings.batch_size)
-    reused = stage_reusable_signatures(warehouse, plan, Path(staging), batch_size=settings.batch_size)
+    spread = batch_spread(settings)
+    batches = write_plan(plan, Path(staging), batch_size=settings.batch_size, spread=spread)
+    reused = stage_reusable_signatures(warehouse, plan, Path(staging), batch_size=settings.batch_size, spread=spread)
     if reused:
         log.info("%d published signature(s) of unchanged files staged for reuse", reused)
     _plan_extras(plan, Path(staging))
@@ -123,7 +124,8 @@ def prestart_batch_workers(settings: Settings, start: date | None, end: date | N
     if taken is None:
         return 0
     files = taken[1].num_rows - (0 if start is not None else _manifest_rows(Warehouse(settings.warehouse)))
-    processes = local_processes(settings, -(-files // settings.batch_size)) if files > 0 else 0
+    batches = batch_slices(max(files, 0), batch_size=settings.batch_size, spread=batch_spread(settings))
+    processes = local_processes(settings, len(batches))
     prestart_workers(processes)
     return processes
 
@@ -342,9 +344,10 @@ def backfill_flow(settings: Settings, start: date, end: date):
 
 
 @flow(name="ingest")
-def scheduled_ingest(raw: str = "raw", warehouse: str = "warehouse", batch_size: int = 2000,
-                     max_file_bytes: int = 10_000_000, workers: int = 0, lock_timeout: float = 60.0,
-                     dask_address: str | None = None, near_duplicate_window_days: int = 7):
+def scheduled_ingest(raw: str = "raw", warehouse: str = "warehouse", batch_size: int = Settings.batch_size,
+                     max_file_bytes: int = Settings.max_file_bytes, workers: int = 0,
+                     lock_timeout: float = Settings.lock_timeout, dask_address: str | None = None,
+                     near_duplicate_window_days: int = Settings.near_duplicate_window_days):
     """Deployment entry point (JSON parameters, see prefect.yaml and `newsetl serve`): the `ingest` flow."""
     options = {"batch_size": batch_size, "max_file_bytes": max_file_bytes, "workers": workers,
                "lock_timeout": lock_timeout, "dask_address": dask_address,
@@ -354,10 +357,10 @@ def scheduled_ingest(raw: str = "raw", warehouse: str = "warehouse", batch_size:
 
 
 @flow(name="backfill")
-def backfill_days(start: str, end: str, raw: str = "raw", warehouse: str = "warehouse", batch_size: int = 2000,
-                  max_file_bytes: int = 10_000_000, workers: int = 0, lock_timeout: float = 60.0,
-                  dask_address: str | None = None, allow_empty: bool = False,
-                  near_duplicate_window_days: int = 7):
+def backfill_days(start: str, end: str, raw: str = "raw", warehouse: str = "warehouse",
+                  batch_size: int = Settings.batch_size, max_file_bytes: int = Settings.max_file_bytes, workers: int = 0,
+                  lock_timeout: float = Settings.lock_timeout, dask_address: str | None = None,
+                  allow_empty: bool = False, near_duplicate_window_days: int = Settings.near_duplicate_window_days):
     """Deployment entry point (JSON parameters): the `backfill` flow for the days start..end (YYYY-MM-DD)."""
     options = {"batch_size": batch_size, "max_file_bytes": max_file_bytes, "workers": workers,
                "lock_timeout": lock_timeout, "dask_address": dask_address, "allow_empty": allow_empty,

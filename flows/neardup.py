@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from newsetl.flows.batch import batch_slices
 from newsetl.flows.warehouse import Warehouse
 from newsetl.schemas import ARTICLES, CLUSTER_INDEX, NEAR_DUPLICATES, SIGNATURES, Table
 from newsetl.transforms.identity import article_id_for
@@ -253,13 +254,14 @@ def reusable_signatures_path(staging: str | Path, batch: int) -> Path:
 
 
 def stage_reusable_signatures(warehouse: Warehouse, plan: pa.Table, staging: Path, *, batch_size: int,
-                              method: Method = METHOD) -> int:
+                              spread: int = 1, method: Method = METHOD) -> int:
     """For each batch of the plan, the published signatures its files may reuse (same article, current
     method and cleaning version), read from the files' previous days one batch at a time: a file
     whose bytes did not change is then never hashed again. Returns the rows staged."""
     staged = 0
-    for batch, start in enumerate(range(0, plan.num_rows, batch_size)):
-        rows = plan.slice(start, batch_size)
+    # The batches of write_plan (same arguments, same slices).
+    for batch, (start, length) in enumerate(batch_slices(plan.num_rows, batch_size=batch_size, spread=spread)):
+        rows = plan.slice(start, length)
         rows = rows.filter(pc.equal(rows.column("previous_status"), "article").fill_null(False))
         if not rows.num_rows:
             continue

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from newsetl.flows.batch import batch_plan_path
+from newsetl.flows.batch import batch_plan_path, batch_slices
 from newsetl.flows.rawzone import LISTING_SCHEMA
 
 MANIFEST_COLUMNS = ["source_path", "source_sha256", "size_bytes", "modified_at", "ingest_date", "status", "reject_reason"]
@@ -112,11 +112,11 @@ def _to_us(stamps: pa.ChunkedArray) -> pa.ChunkedArray:
 PLAN_SCHEMA = LISTING_SCHEMA.append(pa.field("previous_sha256", pa.string()))
 
 
-def write_plan(plan: pa.Table, staging: Path, *, batch_size: int) -> int:
-    """Split the plan into batch files under staging/plan/; return how many batches."""
+def write_plan(plan: pa.Table, staging: Path, *, batch_size: int, spread: int = 1) -> int:
+    """Split the plan into batch files under staging/plan/ (see batch.batch_slices); return how many batches."""
     (staging / "plan").mkdir(parents=True, exist_ok=True)
     table = _arrow(plan).select(PLAN_SCHEMA.names).cast(PLAN_SCHEMA)
-    batches = 0
-    for batches, start in enumerate(range(0, table.num_rows, batch_size), start=1):
-        pq.write_table(table.slice(start, batch_size), batch_plan_path(staging, batches - 1))
-    return batches
+    slices = batch_slices(table.num_rows, batch_size=batch_size, spread=spread)
+    for batch, (start, length) in enumerate(slices):
+        pq.write_table(table.slice(start, length), batch_plan_path(staging, batch))
+    return len(slices)

@@ -34,6 +34,12 @@ def worker_count(settings: Settings) -> int:
     return settings.workers or os.cpu_count() or 1
 
 
+def batch_spread(settings: Settings) -> int:
+    """What a run's batch count is rounded up to a multiple of: the local worker processes (1 on Dask,
+    whose workers are not ours to count)."""
+    return 1 if settings.dask_address else worker_count(settings)
+
+
 def local_processes(settings: Settings, batches: int) -> int:
     """Worker processes for a local run of `batches` batches; 0 runs each batch in its task's thread."""
     if settings.dask_address:

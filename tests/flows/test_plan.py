@@ -64,3 +64,32 @@ def test_days_must_be_written_yyyy_mm_dd(text):
 
     with pytest.raises(SettingError, match="must be a date like 2020-07-05"):
         parse_day(text, option="--start")
+
+
+@pytest.mark.parametrize("files, batch_size, spread, sizes", [
+    (100_000, 5000, 2, [5000] * 20),
+    (7000, 5000, 2, [3500, 3500]),  # not 5,000 + 2,000: one worker idle half the time
+    (11_000, 5000, 2, [2750] * 4),  # not 5,000 + 5,000 + 1,000: three rounds on two workers
+    (4000, 5000, 2, [4000]),  # one batch stays one (no worker pool for it)
+    (3, 2, 4, [1, 1, 1]),  # never an empty batch
+    (10, 4, 1, [3, 3, 4]),  # Dask (spread 1): as few as the size allows, even
+    (0, 5000, 2, []),
+])
+def test_batches_are_as_few_as_the_size_allows_even_and_a_multiple_of_the_workers(files, batch_size, spread, sizes):
+    from newsetl.flows.batch import batch_slices
+
+    slices = batch_slices(files, batch_size=batch_size, spread=spread)
+    assert [length for _, length in slices] == sizes
+    assert [start for start, _ in slices] == [sum(sizes[:i]) for i in range(len(sizes))]
+
+
+def test_the_plan_is_written_in_those_batches(tmp_path):
+    import pyarrow.parquet as pq
+
+    from newsetl.flows.batch import batch_plan_path
+    from newsetl.flows.plan import write_plan
+
+    listing = _listing(*[(f"{i:02d}.txt", 10, 1_000, D5, False) for i in range(7)])
+    assert write_plan(plan_ingest(listing, _manifest()), tmp_path, batch_size=5, spread=2) == 2
+    batches = [pq.read_table(batch_plan_path(tmp_path, batch)).column("source_path").to_pylist() for batch in (0, 1)]
+    assert batches == [[f"{i:02d}.txt" for i in range(3)], [f"{i:02d}.txt" for i in range(3, 7)]]
