@@ -52,8 +52,12 @@ _SPACED_SYMBOL_TOKEN = re.compile(r" [^\s\w]++(?!\S)")
 # whole single-spaced text, nothing else: its only white space is the space).
 _ASCII_LETTERS_AND_SPACE = (string.ascii_letters + " ").encode("ascii")
 _ASCII = bytes(range(128))
-# As transforms.normalise.DOUBLE_SPACE (a literal search: faster than `in` here); quality does not import cleaning.
+# As transforms.normalise.DOUBLE_SPACE (a literal search: faster than `in` here), defined again because the CLI
+# imports this module for QUALITY_FLAGS (flows/health_page.py) and importing normalise would load ftfy there.
 _DOUBLE_SPACE = re.compile("  ")
+# `quality_signals(spaced=...)` when the caller has not asked `single_spaced`: it never answers "" (a text it
+# accepts opens with a space), so "" cannot be mistaken for an answer.
+UNCHECKED = ""
 
 
 def text_stats(text: str) -> tuple[int, float, float]:
@@ -182,7 +186,7 @@ def quality_signals(
     max_non_alpha_ratio: float = 0.5,  # prose is ~80% letters; tables, code and lists of numbers fall below half
     paragraphs: list[str] | None = None,  # body's paragraphs (body is them joined by blank lines): counted one by one
     folded: tuple[str, str] | None = None,  # title and body casefolded, when the caller has them already
-    spaced: str | None = None,  # single_spaced(paragraphs), when the caller has it already
+    spaced: str | None = UNCHECKED,  # single_spaced(paragraphs) (None: not single-spaced), if the caller has it
 ) -> dict[str, object]:
     """Word counts, ratios and flags describing one cleaned article (and, given its paragraphs, theirs)."""
     if paragraphs is None:
@@ -190,7 +194,7 @@ def quality_signals(
         paragraph_words = None
     else:
         word_count, mean_word_length, ratio, paragraph_words = _paragraph_stats(
-            paragraphs, spaced if spaced is not None else single_spaced(paragraphs))
+            paragraphs, single_spaced(paragraphs) if spaced == UNCHECKED else spaced)
     title_word_count = count_words(title)
     flags: list[str] = []
     if word_count < min_body_words:
